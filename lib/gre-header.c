@@ -1,0 +1,529 @@
+/*
+ * Copyright (c) 2026 The ovs-gre authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+#include <config.h>
+
+#include "gre-header.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/ip.h>
+#include <netinet/ip6.h>
+#include <string.h>
+
+#include "csum.h"
+#include "dp-packet.h"
+#include "gre-wire.h"
+#include "netdev.h"
+#include "odp-netlink.h"
+#include "openvswitch/flow.h"
+#include "packets.h"
+#include "timeval.h"
+#include "unaligned.h"
+
+/* Writes the outer Ethernet and IP headers for 'params' at the start of
+ * 'data->header' and returns their length. */
+static size_t
+build_eth_ip(struct ovs_action_push_tnl *data,
+             const struct netdev_tnl_build_header_params *params)
+{
+    const struct flow_tnl *tnl = &params->flow->tunnel;
+    uint8_t *h = (uint8_t *) data->header;
+    struct eth_header *eth = (struct eth_header *) h;
+
+    eth->eth_dst = params->dmac;
+    eth->eth_src = params->smac;
+    eth->eth_type = htons(params->is_ipv6 ? ETH_TYPE_IPV6 : ETH_TYPE_IP);
+
+    if (!params->is_ipv6) {
+        struct ip_header *ip = (struct ip_header *) (h + ETH_HEADER_LEN);
+
+        ip->ip_ihl_ver = IP_IHL_VER(5, 4);
+        ip->ip_tos = tnl->ip_tos;
+        ip->ip_ttl = tnl->ip_ttl;
+        ip->ip_proto = IPPROTO_GRE;
+        ip->ip_frag_off = (tnl->flags & FLOW_TNL_F_DONT_FRAGMENT
+                           ? htons(IP_DF) : 0);
+        put_16aligned_be32(&ip->ip_src, in6_addr_get_mapped_ipv4(params->s_ip));
+        put_16aligned_be32(&ip->ip_dst, tnl->ip_dst);
+        /* Total length stays 0 here; the push adds it incrementally. */
+        ip->ip_csum = csum(ip, IP_HEADER_LEN);
+        return ETH_HEADER_LEN + IP_HEADER_LEN;
+    } else {
+        struct ovs_16aligned_ip6_hdr *ip6;
+
+        ip6 = (struct ovs_16aligned_ip6_hdr *) (h + ETH_HEADER_LEN);
+        put_16aligned_be32(&ip6->ip6_flow,
+                           htonl(6 << 28 | (uint32_t) tnl->ip_tos << 20));
+        ip6->ip6_hlim = tnl->ip_ttl;
+        ip6->ip6_nxt = IPPROTO_GRE;
+        memcpy(&ip6->ip6_src, params->s_ip, sizeof ip6->ip6_src);
+        memcpy(&ip6->ip6_dst, &tnl->ipv6_dst, sizeof ip6->ip6_dst);
+        return ETH_HEADER_LEN + IPV6_HEADER_LEN;
+    }
+}
+
+/* Writes a GRE header for a plain GRE port at 'greh' and returns its
+ * length, or 0 if the flow's packet type cannot be carried. */
+static size_t
+build_gre(uint8_t *greh_, const struct netdev_tunnel_config *cfg,
+          const struct flow *flow)
+{
+    struct gre_base_hdr *greh = (struct gre_base_hdr *) greh_;
+    uint16_t flags = 0;
+
+    if (flow->packet_type == htonl(PT_ETH)) {
+        greh->protocol = htons(ETH_TYPE_TEB);
+    } else if (pt_ns(flow->packet_type) == OFPHTN_ETHERTYPE) {
+        greh->protocol = pt_ns_type_be(flow->packet_type);
+    } else {
+        return 0;
+    }
+
+    if (flow->tunnel.flags & FLOW_TNL_F_CSUM) {
+        flags |= GRE_CSUM;
+    }
+    if (cfg->out_key_present) {
+        flags |= GRE_KEY;
+        put_16aligned_be32((ovs_16aligned_be32 *)
+                           (greh_ + gre_key_offset(flags)),
+                           be64_to_be32(flow->tunnel.tun_id));
+    }
+    if (cfg->set_seq) {
+        /* The number itself is written per packet. */
+        flags |= GRE_SEQ;
+    }
+    greh->flags = htons(flags);
+    return gre_calc_hlen(flags);
+}
+
+/* Writes the GRE and ERSPAN headers of an ERSPAN port at 'greh' and returns
+ * their length, or 0 if the flow's session ID or version cannot be sent. */
+static size_t
+build_erspan(uint8_t *greh_, const struct netdev_tunnel_config *cfg,
+             const struct flow *flow)
+{
+    struct gre_base_hdr *greh = (struct gre_base_hdr *) greh_;
+    uint32_t tun_id = ntohll(flow->tunnel.tun_id);
+    uint8_t *ers = greh_ + GRE_BASE_LEN + GRE_OPTION_LEN;
+    int ver;
+
+    if (tun_id & ~ERSPAN_SID_BITS) {
+        /* ERSPAN has a 10-bit session ID. */
+        return 0;
+    }
+    ver = cfg->erspan_ver_flow ? flow->tunnel.erspan_ver : cfg->erspan_ver;
+
+    greh->flags = htons(GRE_SEQ);
+    if (ver == ERSPAN_VERSION_II) {
+        uint32_t idx = (cfg->erspan_idx_flow
+                        ? flow->tunnel.erspan_idx : cfg->erspan_idx);
+
+        greh->protocol = htons(ETH_TYPE_ERSPAN1);
+        erspan_word_put(ers, 0, ERSPAN_VERSION_II << ERSPAN_VER_SHIFT
+                                | tun_id);
+        erspan_word_put(ers, 1, idx & ERSPAN_V1_IDX_BITS);
+        return GRE_BASE_LEN + GRE_OPTION_LEN + ERSPAN_V1_LEN;
+    } else if (ver == ERSPAN_VERSION_III) {
+        uint32_t hwid = (cfg->erspan_hwid_flow
+                         ? flow->tunnel.erspan_hwid : cfg->erspan_hwid);
+        uint32_t dir = (cfg->erspan_dir_flow
+                        ? flow->tunnel.erspan_dir : cfg->erspan_dir);
+
+        greh->protocol = htons(ETH_TYPE_ERSPAN2);
+        erspan_word_put(ers, 0, ERSPAN_VERSION_III << ERSPAN_VER_SHIFT
+                                | tun_id);
+        /* Word 1, the timestamp, is written per packet. */
+        erspan_word_put(ers, 2,
+                        ((hwid << ERSPAN_V2_HWID_SHIFT) & ERSPAN_V2_HWID_MASK)
+                        | ((dir << ERSPAN_V2_DIR_SHIFT) & ERSPAN_V2_DIR_MASK));
+        return GRE_BASE_LEN + GRE_OPTION_LEN + ERSPAN_V2_LEN;
+    }
+    return 0;
+}
+
+/* Builds in 'data' the whole outer header for a packet of a port of 'kind'
+ * configured as 'cfg', sent as 'params' says (addresses, MACs, the flow with
+ * its tunnel metadata).  Lengths, checksums that cover them, sequence
+ * numbers and the ERSPAN timestamp are left for gre_push_header().
+ *
+ * Returns 0 on success, EINVAL if the flow cannot be sent through this port
+ * (a packet type GRE cannot carry, an ERSPAN session ID over 10 bits, an
+ * ERSPAN version other than 1 or 2). */
+int
+gre_build_header(enum gre_kind kind, const struct netdev_tunnel_config *cfg,
+                 struct ovs_action_push_tnl *data,
+                 const struct netdev_tnl_build_header_params *params)
+{
+    size_t ip_len, gre_len;
+
+    memset(data->header, 0, sizeof data->header);
+    ip_len = build_eth_ip(data, params);
+    gre_len = (kind == GRE_KIND_GRE
+               ? build_gre((uint8_t *) data->header + ip_len, cfg,
+                           params->flow)
+               : build_erspan((uint8_t *) data->header + ip_len, cfg,
+                              params->flow));
+    if (!gre_len) {
+        return EINVAL;
+    }
+
+    data->header_len = ip_len + gre_len;
+    if (kind == GRE_KIND_GRE) {
+        data->tnl_type = (params->is_ipv6
+                          ? OVS_VPORT_TYPE_IP6GRE : OVS_VPORT_TYPE_GRE);
+    } else {
+        data->tnl_type = (params->is_ipv6
+                          ? OVS_VPORT_TYPE_IP6ERSPAN : OVS_VPORT_TYPE_ERSPAN);
+    }
+    return 0;
+}
+
+/* Reads the header template in 'data' and fills 'plan' with what
+ * gre_push_header() must patch in each copy of it.  'data' must come from
+ * gre_build_header(). */
+void
+gre_push_plan_init(struct gre_push_plan *plan,
+                   const struct ovs_action_push_tnl *data)
+{
+    const uint8_t *h = (const uint8_t *) data->header;
+    const struct eth_header *eth = (const struct eth_header *) h;
+    const struct gre_base_hdr *greh;
+    uint16_t flags;
+
+    memset(plan, 0, sizeof *plan);
+    plan->hdr_len = data->header_len;
+    plan->ip_ofs = ETH_HEADER_LEN;
+    plan->ipv6 = eth->eth_type == htons(ETH_TYPE_IPV6);
+    plan->gre_ofs = plan->ip_ofs + (plan->ipv6 ? IPV6_HEADER_LEN
+                                    : IP_HEADER_LEN);
+
+    greh = (const struct gre_base_hdr *) (h + plan->gre_ofs);
+    flags = ntohs(greh->flags);
+    plan->gre_flags = flags;
+    plan->csum = (flags & GRE_CSUM) != 0;
+    if (flags & GRE_SEQ) {
+        plan->seq_ofs = plan->gre_ofs + gre_seq_offset(flags);
+    }
+    if (greh->protocol == htons(ETH_TYPE_ERSPAN2)) {
+        plan->ts_ofs = (plan->gre_ofs + gre_calc_hlen(flags)
+                        + ERSPAN_V2_TS_OFFSET);
+    }
+}
+
+/* Returns the ERSPAN type III timestamp for now, in units of 100
+ * microseconds (granularity 00b), as OVS 3.1 sends it. */
+ovs_be32
+gre_erspan_timestamp(void)
+{
+    return htonl((uint32_t) (time_wall_usec() / 100));
+}
+
+/* Prepends the header template in 'data' to 'packet', whose data must start
+ * at the inner frame (or inner L3 header for an L3 packet), and patches the
+ * copy as 'plan' says: outer lengths and IPv4 checksum, 'seq' if the
+ * template has a sequence number, 'timestamp' if it is ERSPAN type III, and
+ * finally the GRE checksum.  Sets the packet's type to Ethernet and its l3
+ * and l4 offsets to the outer IP and GRE headers.  May reallocate
+ * 'packet''s buffer. */
+void
+gre_push_header(struct dp_packet *packet,
+                const struct ovs_action_push_tnl *data,
+                const struct gre_push_plan *plan, uint32_t seq,
+                ovs_be32 timestamp)
+{
+    uint8_t *h = dp_packet_push_uninit(packet, plan->hdr_len);
+    size_t l3_len;
+
+    memcpy(h, data->header, plan->hdr_len);
+    l3_len = dp_packet_size(packet) - plan->ip_ofs;
+
+    packet->packet_type = htonl(PT_ETH);
+    dp_packet_reset_offsets(packet);
+    packet->l3_ofs = plan->ip_ofs;
+    packet->l4_ofs = plan->gre_ofs;
+
+    if (plan->ipv6) {
+        struct ovs_16aligned_ip6_hdr *ip6;
+
+        ip6 = (struct ovs_16aligned_ip6_hdr *) (h + plan->ip_ofs);
+        ip6->ip6_plen = htons(l3_len - IPV6_HEADER_LEN);
+    } else {
+        struct ip_header *ip = (struct ip_header *) (h + plan->ip_ofs);
+
+        ip->ip_tot_len = htons(l3_len);
+        ip->ip_csum = recalc_csum16(ip->ip_csum, 0, ip->ip_tot_len);
+    }
+
+    if (plan->seq_ofs) {
+        put_16aligned_be32((ovs_16aligned_be32 *) (h + plan->seq_ofs),
+                           htonl(seq));
+    }
+    if (plan->ts_ofs) {
+        put_16aligned_be32((ovs_16aligned_be32 *) (h + plan->ts_ofs),
+                           timestamp);
+    }
+    if (plan->csum) {
+        /* Covers the GRE header with the sequence number written. */
+        ovs_be16 *csum_opt = (ovs_be16 *) (h + plan->gre_ofs + GRE_BASE_LEN);
+
+        *csum_opt = csum(h + plan->gre_ofs,
+                         dp_packet_size(packet) - plan->gre_ofs);
+    }
+}
+
+/* Fails the parse in progress with drop reason 'reason'. */
+static int
+parse_fail(struct gre_rx_info *info, enum gre_drop reason)
+{
+    info->drop = reason;
+    return -EINVAL;
+}
+
+/* Parses the outer IPv4 or IPv6 header of 'packet'.  On success, fills the
+ * IP part of 'tnl' and 'info', stores in '*l4' the offset of the header
+ * after it and in 'info->ip_end' the end of its payload, and returns 0.
+ * Otherwise returns -EINVAL with the reason in 'info->drop'. */
+static int
+parse_outer_ip(const struct dp_packet *packet, struct flow_tnl *tnl,
+               struct gre_rx_info *info, size_t *l4)
+{
+    const uint8_t *base = dp_packet_data(packet);
+    size_t size = dp_packet_size(packet);
+    size_t l3 = packet->l3_ofs;
+
+    if (l3 == UINT16_MAX || l3 >= size) {
+        return parse_fail(info, GRE_DROP_NOT_IP);
+    }
+
+    switch (base[l3] >> 4) {
+    case 4: {
+        const struct ip_header *ip = (const struct ip_header *) (base + l3);
+        size_t ihl, tot_len;
+
+        if (size - l3 < IP_HEADER_LEN) {
+            return parse_fail(info, GRE_DROP_IP_TRUNCATED);
+        }
+        ihl = IP_IHL(ip->ip_ihl_ver) * 4;
+        if (ihl < IP_HEADER_LEN) {
+            return parse_fail(info, GRE_DROP_IP_HEADER);
+        }
+        if (ihl > size - l3) {
+            return parse_fail(info, GRE_DROP_IP_TRUNCATED);
+        }
+        if (!dp_packet_ip_checksum_valid(packet) && csum(ip, ihl)) {
+            return parse_fail(info, GRE_DROP_IP_CSUM);
+        }
+        tot_len = ntohs(ip->ip_tot_len);
+        if (tot_len > size - l3) {
+            return parse_fail(info, GRE_DROP_IP_TRUNCATED);
+        }
+        if (tot_len < ihl) {
+            return parse_fail(info, GRE_DROP_IP_HEADER);
+        }
+        if (ihl > IP_HEADER_LEN) {
+            return parse_fail(info, GRE_DROP_IP_OPTIONS);
+        }
+
+        tnl->ip_src = get_16aligned_be32(&ip->ip_src);
+        tnl->ip_dst = get_16aligned_be32(&ip->ip_dst);
+        tnl->ip_tos = ip->ip_tos;
+        tnl->ip_ttl = ip->ip_ttl;
+        in6_addr_set_mapped_ipv4(&info->src, tnl->ip_src);
+        in6_addr_set_mapped_ipv4(&info->dst, tnl->ip_dst);
+        info->ipv6 = false;
+        *l4 = l3 + ihl;
+        info->ip_end = l3 + tot_len;
+        return 0;
+    }
+
+    case 6: {
+        const struct ovs_16aligned_ip6_hdr *ip6;
+        size_t end;
+
+        if (size - l3 < IPV6_HEADER_LEN) {
+            return parse_fail(info, GRE_DROP_IP_TRUNCATED);
+        }
+        ip6 = (const struct ovs_16aligned_ip6_hdr *) (base + l3);
+        end = l3 + IPV6_HEADER_LEN + ntohs(ip6->ip6_plen);
+        if (end > size) {
+            return parse_fail(info, GRE_DROP_IP_TRUNCATED);
+        }
+        /* The flow extraction that chose tnl_pop has walked the extension
+         * headers and left the l4 offset at GRE. */
+        if (packet->l4_ofs == UINT16_MAX
+            || packet->l4_ofs < l3 + IPV6_HEADER_LEN
+            || packet->l4_ofs > end) {
+            return parse_fail(info, GRE_DROP_IP_HEADER);
+        }
+
+        memcpy(&tnl->ipv6_src, &ip6->ip6_src, sizeof tnl->ipv6_src);
+        memcpy(&tnl->ipv6_dst, &ip6->ip6_dst, sizeof tnl->ipv6_dst);
+        tnl->ip_tos = ntohl(get_16aligned_be32(&ip6->ip6_flow)) >> 20;
+        tnl->ip_ttl = ip6->ip6_hlim;
+        info->src = tnl->ipv6_src;
+        info->dst = tnl->ipv6_dst;
+        info->ipv6 = true;
+        *l4 = packet->l4_ofs;
+        info->ip_end = end;
+        return 0;
+    }
+
+    default:
+        return parse_fail(info, GRE_DROP_NOT_IP);
+    }
+}
+
+/* Parses the ERSPAN header at 'ers', with 'avail' bytes up to the end of the
+ * IP payload, into 'tnl'.  Returns its length, or -EINVAL with the reason in
+ * 'info->drop'. */
+static int
+parse_erspan(const uint8_t *ers, size_t avail, struct flow_tnl *tnl,
+             struct gre_rx_info *info)
+{
+    uint32_t word0, word2;
+
+    if (avail < ERSPAN_V1_LEN) {
+        return parse_fail(info, GRE_DROP_GRE_TRUNCATED);
+    }
+    word0 = erspan_word_get(ers, 0);
+    info->has_key = true;
+    info->key = htonl(word0 & ERSPAN_SID_BITS);
+    tnl->tun_id = htonll(word0 & ERSPAN_SID_BITS);
+    tnl->flags |= FLOW_TNL_F_KEY;
+
+    switch (word0 >> ERSPAN_VER_SHIFT) {
+    case ERSPAN_VERSION_II:
+        tnl->erspan_ver = ERSPAN_VERSION_II;
+        tnl->erspan_idx = erspan_word_get(ers, 1) & ERSPAN_V1_IDX_BITS;
+        return ERSPAN_V1_LEN;
+
+    case ERSPAN_VERSION_III:
+        if (avail < ERSPAN_V2_LEN) {
+            return parse_fail(info, GRE_DROP_GRE_TRUNCATED);
+        }
+        word2 = erspan_word_get(ers, 2);
+        tnl->erspan_ver = ERSPAN_VERSION_III;
+        tnl->erspan_dir = (word2 & ERSPAN_V2_DIR_MASK) >> ERSPAN_V2_DIR_SHIFT;
+        tnl->erspan_hwid = ((word2 & ERSPAN_V2_HWID_MASK)
+                            >> ERSPAN_V2_HWID_SHIFT);
+        return ERSPAN_V2_LEN;
+
+    default:
+        return parse_fail(info, GRE_DROP_ERSPAN_VERSION);
+    }
+}
+
+/* Parses the tunnel headers of 'packet', received on a port of 'kind':
+ * outer IPv4 or IPv6 (at the packet's l3 offset), GRE and, for ERSPAN, the
+ * ERSPAN header.  'packet''s l3 offset must be set, and for IPv6 its l4
+ * offset too (flow extraction does both).
+ *
+ * On success, fills 'tnl' (which the caller has cleared) and 'info', and
+ * returns the number of bytes from the start of the packet to the inner
+ * frame.  On failure returns -EINVAL and stores the reason in 'info->drop';
+ * 'tnl' may then be partly written.  Never reads past the end of 'packet'
+ * and never writes into it. */
+int
+gre_parse_packet(struct dp_packet *packet, enum gre_kind kind,
+                 struct flow_tnl *tnl, struct gre_rx_info *info)
+{
+    const uint8_t *base = dp_packet_data(packet);
+    const struct gre_base_hdr *greh;
+    size_t l4, avail, hlen;
+    uint16_t flags, allowed;
+    int error;
+
+    memset(info, 0, sizeof *info);
+    error = parse_outer_ip(packet, tnl, info, &l4);
+    if (error) {
+        return error;
+    }
+
+    /* As in OVS 3.1, the GRE header and payload run to the end of the
+     * frame, whatever the outer length field says beyond the checks
+     * above. */
+    avail = dp_packet_size(packet) - l4;
+    if (avail < GRE_BASE_LEN) {
+        return parse_fail(info, GRE_DROP_GRE_TRUNCATED);
+    }
+    greh = (const struct gre_base_hdr *) (base + l4);
+    flags = ntohs(greh->flags);
+    info->gre_flags = flags;
+    info->protocol = greh->protocol;
+
+    /* Version 0 only, no routing, no RFC 1701 bits: the only optional bits
+     * are C, K and S, and ERSPAN allows only S. */
+    allowed = kind == GRE_KIND_GRE ? GRE_KNOWN_FLAGS : GRE_SEQ;
+    if (flags & ~allowed) {
+        return parse_fail(info, GRE_DROP_GRE_FLAGS);
+    }
+    hlen = gre_calc_hlen(flags);
+    if (hlen > avail) {
+        return parse_fail(info, GRE_DROP_GRE_TRUNCATED);
+    }
+
+    if (flags & GRE_CSUM) {
+        if (csum(greh, avail)) {
+            return parse_fail(info, GRE_DROP_GRE_CSUM);
+        }
+        tnl->flags |= FLOW_TNL_F_CSUM;
+    }
+    if (flags & GRE_KEY) {
+        info->has_key = true;
+        info->key = get_16aligned_be32((const ovs_16aligned_be32 *)
+                                       ((const uint8_t *) greh
+                                        + gre_key_offset(flags)));
+        tnl->tun_id = be32_to_be64(info->key);
+        tnl->flags |= FLOW_TNL_F_KEY;
+    }
+    if (flags & GRE_SEQ) {
+        info->has_seq = true;
+        info->seq = ntohl(get_16aligned_be32((const ovs_16aligned_be32 *)
+                                             ((const uint8_t *) greh
+                                              + gre_seq_offset(flags))));
+    }
+
+    if (kind == GRE_KIND_GRE) {
+        uint16_t proto = ntohs(greh->protocol);
+
+        if (proto == ETH_TYPE_TEB) {
+            info->packet_type = htonl(PT_ETH);
+        } else if (proto >= ETH_TYPE_MIN) {
+            info->packet_type = PACKET_TYPE_BE(OFPHTN_ETHERTYPE, proto);
+        } else {
+            return parse_fail(info, GRE_DROP_GRE_PROTO);
+        }
+        return l4 + hlen;
+    } else {
+        int ers_len;
+
+        if (greh->protocol != htons(ETH_TYPE_ERSPAN1)
+            && greh->protocol != htons(ETH_TYPE_ERSPAN2)) {
+            return parse_fail(info, GRE_DROP_GRE_PROTO);
+        }
+        if (!(flags & GRE_SEQ)) {
+            /* Type I (no sequence number, no ERSPAN header). */
+            return parse_fail(info, GRE_DROP_GRE_FLAGS);
+        }
+        ers_len = parse_erspan(base + l4 + hlen, avail - hlen, tnl, info);
+        if (ers_len < 0) {
+            return ers_len;
+        }
+        info->packet_type = htonl(PT_ETH);
+        return l4 + hlen + ers_len;
+    }
+}

@@ -1,0 +1,587 @@
+/*
+ * Copyright (c) 2026 The ovs-gre authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+#include <config.h>
+
+#include "gre-options.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gre-wire.h"
+#include "openvswitch/dynamic-string.h"
+#include "packets.h"
+#include "smap.h"
+#include "socket-util.h"
+#include "util.h"
+
+#define GRE_DEFAULT_TTL 64
+
+/* The state of one parse: options are read into 'opts', complaints are
+ * collected in 'errors', one sentence a line. */
+struct parse_ctx {
+    const struct gre_type *type;
+    const char *name;
+    struct gre_options *opts;
+    struct ds errors;
+    uint16_t dst_proto;         /* ETH_TYPE_IP or _IPV6 of remote_ip. */
+    uint16_t src_proto;         /* Same for local_ip. */
+};
+
+static void OVS_PRINTF_FORMAT(2, 3)
+complain(struct parse_ctx *ctx, const char *format, ...)
+{
+    va_list args;
+
+    va_start(args, format);
+    ds_put_format(&ctx->errors, "%s: ", ctx->name);
+    ds_put_format_valist(&ctx->errors, format, args);
+    ds_put_char(&ctx->errors, '\n');
+    va_end(args);
+}
+
+/* Parses 'value' as a whole unsigned number in 'base' (0 for C rules) that
+ * is at most 'max'.  Returns true and stores it in '*n' if it is one. */
+static bool
+parse_number(const char *value, int base, unsigned long long max,
+             unsigned long long *n)
+{
+    char *end;
+
+    if (!value[0] || value[0] == '-') {
+        return false;
+    }
+    errno = 0;
+    *n = strtoull(value, &end, base);
+    return !errno && !*end && *n <= max;
+}
+
+/* Parses an endpoint address: "flow", an IPv4 or an IPv6 address.  Returns
+ * 0, ENOENT if 'value' is not an address, or EINVAL if it is a multicast
+ * address and 'accept_mcast' is false. */
+static int
+parse_endpoint(const char *value, bool accept_mcast, bool *flow,
+               struct in6_addr *addr, uint16_t *proto)
+{
+    if (!strcmp(value, "flow")) {
+        *flow = true;
+        *proto = 0;
+        return 0;
+    }
+    if (addr_is_ipv6(value)) {
+        if (lookup_ipv6(value, addr)) {
+            return ENOENT;
+        }
+        if (!accept_mcast && ipv6_addr_is_multicast(addr)) {
+            return EINVAL;
+        }
+        *proto = ETH_TYPE_IPV6;
+    } else {
+        struct in_addr ip;
+
+        if (lookup_ip(value, &ip)) {
+            return ENOENT;
+        }
+        if (!accept_mcast && ip_is_multicast(ip.s_addr)) {
+            return EINVAL;
+        }
+        in6_addr_set_mapped_ipv4(addr, ip.s_addr);
+        *proto = ETH_TYPE_IP;
+    }
+    return 0;
+}
+
+static void
+parse_remote_ip(struct parse_ctx *ctx, const char *value)
+{
+    struct netdev_tunnel_config *tnl = &ctx->opts->tnl;
+
+    switch (parse_endpoint(value, false, &tnl->ip_dst_flow, &tnl->ipv6_dst,
+                           &ctx->dst_proto)) {
+    case ENOENT:
+        complain(ctx, "bad %s 'remote_ip'", ctx->type->name);
+        break;
+    case EINVAL:
+        complain(ctx, "multicast remote_ip=%s not allowed", value);
+        break;
+    }
+}
+
+static void
+parse_local_ip(struct parse_ctx *ctx, const char *value)
+{
+    struct netdev_tunnel_config *tnl = &ctx->opts->tnl;
+
+    if (parse_endpoint(value, true, &tnl->ip_src_flow, &tnl->ipv6_src,
+                       &ctx->src_proto)) {
+        complain(ctx, "bad %s 'local_ip'", ctx->type->name);
+    }
+}
+
+static void
+parse_tos(struct parse_ctx *ctx, const char *value)
+{
+    struct netdev_tunnel_config *tnl = &ctx->opts->tnl;
+    unsigned long long tos;
+
+    if (!strcmp(value, "inherit")) {
+        tnl->tos_inherit = true;
+    } else if (parse_number(value, 0, UINT8_MAX, &tos)
+               && tos == (tos & IP_DSCP_MASK)) {
+        tnl->tos = tos;
+    } else {
+        complain(ctx, "invalid TOS %s", value);
+    }
+}
+
+static void
+parse_ttl(struct parse_ctx *ctx, const char *value)
+{
+    struct netdev_tunnel_config *tnl = &ctx->opts->tnl;
+    unsigned long long ttl;
+
+    if (!strcmp(value, "inherit")) {
+        tnl->ttl_inherit = true;
+    } else if (parse_number(value, 10, UINT8_MAX, &ttl)) {
+        /* 0 means the default, as in OVS. */
+        tnl->ttl = ttl;
+    } else {
+        complain(ctx, "invalid TTL %s", value);
+    }
+}
+
+static void
+parse_csum(struct parse_ctx *ctx, const char *value)
+{
+    ctx->opts->tnl.csum = !strcmp(value, "true");
+}
+
+static void
+parse_seq(struct parse_ctx *ctx, const char *value)
+{
+    ctx->opts->tnl.set_seq = !strcmp(value, "true");
+}
+
+static void
+parse_df_default(struct parse_ctx *ctx, const char *value)
+{
+    ctx->opts->tnl.dont_fragment = strcmp(value, "false") != 0;
+}
+
+static void
+parse_egress_pkt_mark(struct parse_ctx *ctx, const char *value)
+{
+    struct netdev_tunnel_config *tnl = &ctx->opts->tnl;
+    unsigned long long mark;
+
+    if (parse_number(value, 10, UINT32_MAX, &mark)) {
+        tnl->egress_pkt_mark = mark;
+        tnl->set_egress_pkt_mark = true;
+    } else {
+        complain(ctx, "invalid egress_pkt_mark %s", value);
+    }
+}
+
+/* Parses an ERSPAN field that is either "flow" or a number in 'base' that
+ * has no bits outside 'mask'.  Returns true if 'value' is valid. */
+static bool
+parse_erspan_field(const char *value, int base, uint32_t mask,
+                   bool *flow, uint32_t *n)
+{
+    unsigned long long x;
+
+    if (!strcmp(value, "flow")) {
+        *flow = true;
+        return true;
+    }
+    if (!parse_number(value, base, mask, &x) || (x & ~mask)) {
+        return false;
+    }
+    *flow = false;
+    *n = x;
+    return true;
+}
+
+static void
+parse_erspan_idx(struct parse_ctx *ctx, const char *value)
+{
+    struct netdev_tunnel_config *tnl = &ctx->opts->tnl;
+
+    if (!parse_erspan_field(value, 16, ERSPAN_V1_IDX_BITS,
+                            &tnl->erspan_idx_flow, &tnl->erspan_idx)) {
+        complain(ctx, "invalid erspan index: %s", value);
+    }
+}
+
+static void
+parse_erspan_ver(struct parse_ctx *ctx, const char *value)
+{
+    struct netdev_tunnel_config *tnl = &ctx->opts->tnl;
+    unsigned long long ver;
+
+    if (!strcmp(value, "flow")) {
+        /* With the version taken from the flow, so is everything else. */
+        tnl->erspan_ver_flow = true;
+        tnl->erspan_idx_flow = true;
+        tnl->erspan_dir_flow = true;
+        tnl->erspan_hwid_flow = true;
+    } else if (parse_number(value, 10, 2, &ver) && ver >= 1) {
+        tnl->erspan_ver_flow = false;
+        tnl->erspan_ver = ver;
+    } else {
+        complain(ctx, "invalid erspan version: %s", value);
+    }
+}
+
+static void
+parse_erspan_dir(struct parse_ctx *ctx, const char *value)
+{
+    struct netdev_tunnel_config *tnl = &ctx->opts->tnl;
+    uint32_t dir;
+
+    if (parse_erspan_field(value, 10, 1, &tnl->erspan_dir_flow, &dir)) {
+        if (!tnl->erspan_dir_flow) {
+            tnl->erspan_dir = dir;
+        }
+    } else {
+        complain(ctx, "invalid erspan direction: %s", value);
+    }
+}
+
+static void
+parse_erspan_hwid(struct parse_ctx *ctx, const char *value)
+{
+    struct netdev_tunnel_config *tnl = &ctx->opts->tnl;
+    uint32_t hwid;
+
+    if (parse_erspan_field(value, 16,
+                           ERSPAN_V2_HWID_MASK >> ERSPAN_V2_HWID_SHIFT,
+                           &tnl->erspan_hwid_flow, &hwid)) {
+        if (!tnl->erspan_hwid_flow) {
+            tnl->erspan_hwid = hwid;
+        }
+    } else {
+        complain(ctx, "invalid erspan hardware ID: %s", value);
+    }
+}
+
+static void
+parse_nothing(struct parse_ctx *ctx OVS_UNUSED, const char *value OVS_UNUSED)
+{
+}
+
+/* Which port types an option applies to. */
+enum option_scope {
+    FOR_ALL,                    /* Every GRE-family type. */
+    FOR_CSUM,                   /* Types with 'has_csum'. */
+    FOR_SEQ,                    /* Types with 'has_seq'. */
+    FOR_ERSPAN,                 /* ERSPAN types. */
+};
+
+struct option_parser {
+    const char *key;
+    enum option_scope scope;
+    void (*parse)(struct parse_ctx *, const char *value);
+};
+
+static const struct option_parser option_parsers[] = {
+    { "remote_ip", FOR_ALL, parse_remote_ip },
+    { "local_ip", FOR_ALL, parse_local_ip },
+    { "tos", FOR_ALL, parse_tos },
+    { "ttl", FOR_ALL, parse_ttl },
+    { "csum", FOR_CSUM, parse_csum },
+    { "seq", FOR_SEQ, parse_seq },
+    { "df_default", FOR_ALL, parse_df_default },
+    { "egress_pkt_mark", FOR_ALL, parse_egress_pkt_mark },
+    { "erspan_idx", FOR_ERSPAN, parse_erspan_idx },
+    { "erspan_ver", FOR_ERSPAN, parse_erspan_ver },
+    { "erspan_dir", FOR_ERSPAN, parse_erspan_dir },
+    { "erspan_hwid", FOR_ERSPAN, parse_erspan_hwid },
+
+    /* Parsed after the loop: they depend on each other. */
+    { "key", FOR_ALL, parse_nothing },
+    { "in_key", FOR_ALL, parse_nothing },
+    { "out_key", FOR_ALL, parse_nothing },
+    { "packet_type", FOR_ALL, parse_nothing },
+
+    /* Read by ovs-monitor-ipsec, not by the datapath. */
+    { "remote_cert", FOR_ALL, parse_nothing },
+    { "remote_name", FOR_ALL, parse_nothing },
+    { "psk", FOR_ALL, parse_nothing },
+};
+
+static bool
+option_applies(const struct option_parser *p, const struct gre_type *type)
+{
+    switch (p->scope) {
+    case FOR_ALL:
+        return true;
+    case FOR_CSUM:
+        return type->has_csum;
+    case FOR_SEQ:
+        return type->has_seq;
+    case FOR_ERSPAN:
+        return type->kind == GRE_KIND_ERSPAN;
+    }
+    OVS_NOT_REACHED();
+}
+
+static const struct option_parser *
+find_option_parser(const char *key, const struct gre_type *type)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(option_parsers); i++) {
+        const struct option_parser *p = &option_parsers[i];
+
+        if (!strcmp(p->key, key)) {
+            return option_applies(p, type) ? p : NULL;
+        }
+    }
+    return NULL;
+}
+
+/* Parses the key named 'name' (or, failing it, "key") into '*key'. */
+static void
+parse_key(struct parse_ctx *ctx, const struct smap *args, const char *name,
+          ovs_be64 *key, bool *present, bool *flow)
+{
+    uint32_t max = (ctx->type->kind == GRE_KIND_ERSPAN
+                    ? ERSPAN_SID_BITS : UINT32_MAX);
+    unsigned long long n;
+    const char *s;
+
+    *present = false;
+    *flow = false;
+    *key = 0;
+
+    s = smap_get(args, name);
+    if (!s) {
+        s = smap_get(args, "key");
+        if (!s) {
+            return;
+        }
+        name = "key";
+    }
+
+    *present = true;
+    if (!strcmp(s, "flow")) {
+        *flow = true;
+    } else if (parse_number(s, 0, max, &n)) {
+        *key = htonll(n);
+    } else {
+        complain(ctx, "invalid %s %s (%s keys are 0 to %"PRIu32")",
+                 name, s, ctx->type->name, max);
+    }
+}
+
+static void
+parse_packet_type(struct parse_ctx *ctx, const char *packet_type)
+{
+    struct netdev_tunnel_config *tnl = &ctx->opts->tnl;
+
+    if (!packet_type || !strcmp(packet_type, "legacy_l2")) {
+        tnl->pt_mode = NETDEV_PT_LEGACY_L2;
+    } else if (!strcmp(packet_type, "legacy_l3")) {
+        tnl->pt_mode = NETDEV_PT_LEGACY_L3;
+        if (!ctx->type->can_l3) {
+            complain(ctx, "legacy_l3 configured on %s tunnel that cannot "
+                     "carry L3 traffic", ctx->type->name);
+        }
+    } else if (!strcmp(packet_type, "ptap")) {
+        tnl->pt_mode = NETDEV_PT_AWARE;
+    } else {
+        complain(ctx, "unknown packet_type '%s'", packet_type);
+    }
+}
+
+/* Initializes 'opts' to the configuration of a port that was never
+ * configured. */
+void
+gre_options_default(struct gre_options *opts)
+{
+    memset(opts, 0, sizeof *opts);
+    opts->tnl.dont_fragment = true;
+    opts->tnl.ttl = GRE_DEFAULT_TTL;
+    opts->tnl.pt_mode = NETDEV_PT_LEGACY_L2;
+}
+
+/* Parses 'args', the options of the port 'name' of 'type', into 'opts'.
+ *
+ * Returns 0 if every option is valid.  Otherwise returns EINVAL and stores
+ * in '*errp' one sentence per problem, one per line, which the caller must
+ * free(); 'opts' is then indeterminate and must not be applied. */
+int
+gre_options_parse(const struct gre_type *type, const char *name,
+                  const struct smap *args, struct gre_options *opts,
+                  char **errp)
+{
+    struct parse_ctx ctx = {
+        .type = type,
+        .name = name,
+        .opts = opts,
+        .errors = DS_EMPTY_INITIALIZER,
+    };
+    struct netdev_tunnel_config *tnl = &opts->tnl;
+    struct smap_node *node;
+
+    gre_options_default(opts);
+    tnl->ttl = 0;
+
+    SMAP_FOR_EACH (node, args) {
+        const struct option_parser *p = find_option_parser(node->key, type);
+
+        if (p) {
+            p->parse(&ctx, node->value);
+        } else {
+            complain(&ctx, "unknown %s argument '%s'", type->name,
+                     node->key);
+        }
+    }
+
+    parse_packet_type(&ctx, smap_get(args, "packet_type"));
+
+    if (!ipv6_addr_is_set(&tnl->ipv6_dst) && !tnl->ip_dst_flow) {
+        complain(&ctx, "%s type requires valid 'remote_ip' argument",
+                 type->name);
+    }
+    if (tnl->ip_src_flow && !tnl->ip_dst_flow) {
+        complain(&ctx, "%s type requires 'remote_ip=flow' with "
+                 "'local_ip=flow'", type->name);
+    }
+    if (ctx.src_proto && ctx.dst_proto && ctx.src_proto != ctx.dst_proto) {
+        complain(&ctx, "'remote_ip' and 'local_ip' has to be of the same "
+                 "address family");
+    }
+    if (!tnl->ttl) {
+        tnl->ttl = GRE_DEFAULT_TTL;
+    }
+
+    parse_key(&ctx, args, "in_key", &tnl->in_key, &tnl->in_key_present,
+              &tnl->in_key_flow);
+    parse_key(&ctx, args, "out_key", &tnl->out_key, &tnl->out_key_present,
+              &tnl->out_key_flow);
+
+    if (ctx.errors.length) {
+        ds_chomp(&ctx.errors, '\n');
+        *errp = ds_steal_cstr(&ctx.errors);
+        return EINVAL;
+    }
+    ds_destroy(&ctx.errors);
+    return 0;
+}
+
+/* Adds to 'args' the options of a port of 'type' configured as 'opts', as
+ * OVS 3.1 reports them: defaults left out, keys merged when equal. */
+void
+gre_options_format(const struct gre_type *type,
+                   const struct gre_options *opts, struct smap *args)
+{
+    const struct netdev_tunnel_config *tnl = &opts->tnl;
+
+    if (ipv6_addr_is_set(&tnl->ipv6_dst)) {
+        smap_add_ipv6(args, "remote_ip",
+                      CONST_CAST(struct in6_addr *, &tnl->ipv6_dst));
+    } else if (tnl->ip_dst_flow) {
+        smap_add(args, "remote_ip", "flow");
+    }
+
+    if (ipv6_addr_is_set(&tnl->ipv6_src)) {
+        smap_add_ipv6(args, "local_ip",
+                      CONST_CAST(struct in6_addr *, &tnl->ipv6_src));
+    } else if (tnl->ip_src_flow) {
+        smap_add(args, "local_ip", "flow");
+    }
+
+    if (tnl->in_key_flow && tnl->out_key_flow) {
+        smap_add(args, "key", "flow");
+    } else if (tnl->in_key_present && tnl->out_key_present
+               && tnl->in_key == tnl->out_key) {
+        smap_add_format(args, "key", "%"PRIu64, ntohll(tnl->in_key));
+    } else {
+        if (tnl->in_key_flow) {
+            smap_add(args, "in_key", "flow");
+        } else if (tnl->in_key_present) {
+            smap_add_format(args, "in_key", "%"PRIu64, ntohll(tnl->in_key));
+        }
+        if (tnl->out_key_flow) {
+            smap_add(args, "out_key", "flow");
+        } else if (tnl->out_key_present) {
+            smap_add_format(args, "out_key", "%"PRIu64,
+                            ntohll(tnl->out_key));
+        }
+    }
+
+    if (tnl->ttl_inherit) {
+        smap_add(args, "ttl", "inherit");
+    } else if (tnl->ttl != GRE_DEFAULT_TTL) {
+        smap_add_format(args, "ttl", "%"PRIu8, tnl->ttl);
+    }
+
+    if (tnl->tos_inherit) {
+        smap_add(args, "tos", "inherit");
+    } else if (tnl->tos) {
+        smap_add_format(args, "tos", "0x%x", tnl->tos);
+    }
+
+    if (tnl->csum) {
+        smap_add(args, "csum", "true");
+    }
+    if (tnl->set_seq) {
+        smap_add(args, "seq", "true");
+    }
+    if (tnl->pt_mode != NETDEV_PT_LEGACY_L2) {
+        smap_add(args, "packet_type",
+                 tnl->pt_mode == NETDEV_PT_LEGACY_L3 ? "legacy_l3" : "ptap");
+    }
+    if (!tnl->dont_fragment) {
+        smap_add(args, "df_default", "false");
+    }
+    if (tnl->set_egress_pkt_mark) {
+        smap_add_format(args, "egress_pkt_mark", "%"PRIu32,
+                        tnl->egress_pkt_mark);
+    }
+
+    if (type->kind != GRE_KIND_ERSPAN) {
+        return;
+    }
+    if (tnl->erspan_ver_flow) {
+        smap_add(args, "erspan_ver", "flow");
+        smap_add(args, "erspan_idx", "flow");
+        smap_add(args, "erspan_dir", "flow");
+        smap_add(args, "erspan_hwid", "flow");
+        return;
+    }
+    smap_add_format(args, "erspan_ver", "%d", tnl->erspan_ver);
+    if (tnl->erspan_ver == ERSPAN_VERSION_II) {
+        if (tnl->erspan_idx_flow) {
+            smap_add(args, "erspan_idx", "flow");
+        } else {
+            smap_add_format(args, "erspan_idx", "0x%x", tnl->erspan_idx);
+        }
+    } else if (tnl->erspan_ver == ERSPAN_VERSION_III) {
+        if (tnl->erspan_dir_flow) {
+            smap_add(args, "erspan_dir", "flow");
+        } else {
+            smap_add_format(args, "erspan_dir", "%d", tnl->erspan_dir);
+        }
+        if (tnl->erspan_hwid_flow) {
+            smap_add(args, "erspan_hwid", "flow");
+        } else {
+            smap_add_format(args, "erspan_hwid", "0x%x", tnl->erspan_hwid);
+        }
+    }
+}

@@ -1,0 +1,351 @@
+/*
+ * Copyright (c) 2026 The ovs-gre authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+#include <config.h>
+
+#include "gre-port.h"
+
+#include <string.h>
+
+#include "openvswitch/dynamic-string.h"
+#include "openvswitch/shash.h"
+#include "ovs-rcu.h"
+#include "ovs-thread.h"
+#include "packets.h"
+#include "smap.h"
+#include "util.h"
+
+/* What the datapath matches of one configured port: a copy, so that a
+ * lookup never reads options the main thread is changing. */
+struct port_entry {
+    struct gre_port *port;
+    enum gre_kind kind;
+    bool ipv6;
+
+    bool remote_any;                /* remote_ip=flow. */
+    struct in6_addr remote;
+    bool local_any;                 /* local_ip unset or flow. */
+    struct in6_addr local;
+
+    bool in_key_any;                /* in_key=flow. */
+    ovs_be32 in_key;                /* 0 for a port without a key. */
+    bool out_key_any;               /* out_key=flow. */
+    bool out_key_present;
+    ovs_be32 out_key;
+};
+
+struct port_table {
+    size_t n;
+    struct port_entry entries[];
+};
+
+/* Protects 'ports' and the writing of 'table'. */
+static struct ovs_mutex ports_mutex = OVS_MUTEX_INITIALIZER;
+
+/* Every port, configured or not, by name. */
+static struct shash ports OVS_GUARDED_BY(ports_mutex)
+    = SHASH_INITIALIZER(&ports);
+
+/* Configured ports whose options include a remote endpoint. */
+static OVSRCU_TYPE(struct port_table *) table;
+
+/* Drops counted before a packet's port is known, per type. */
+static struct gre_stats type_stats[GRE_N_TYPES];
+
+static void
+fill_entry(struct port_entry *e, struct gre_port *port)
+{
+    const struct netdev_tunnel_config *tnl = &port->opts.tnl;
+
+    memset(e, 0, sizeof *e);
+    e->port = port;
+    e->kind = port->type->kind;
+    if (ipv6_addr_is_set(&tnl->ipv6_dst)) {
+        e->ipv6 = !IN6_IS_ADDR_V4MAPPED(&tnl->ipv6_dst);
+    } else {
+        e->ipv6 = (port->type->index == GRE_TYPE_IP6GRE
+                   || port->type->index == GRE_TYPE_IP6ERSPAN);
+    }
+    e->remote_any = tnl->ip_dst_flow;
+    e->remote = tnl->ipv6_dst;
+    e->local_any = tnl->ip_src_flow || !ipv6_addr_is_set(&tnl->ipv6_src);
+    e->local = tnl->ipv6_src;
+    e->in_key_any = tnl->in_key_flow;
+    e->in_key = be64_to_be32(tnl->in_key);
+    e->out_key_any = tnl->out_key_flow;
+    e->out_key_present = tnl->out_key_present;
+    e->out_key = be64_to_be32(tnl->out_key);
+}
+
+static void
+publish_table(void)
+    OVS_REQUIRES(ports_mutex)
+{
+    struct port_table *new, *old;
+    struct shash_node *node;
+    size_t n = 0;
+
+    new = xzalloc(sizeof *new + shash_count(&ports) * sizeof new->entries[0]);
+    SHASH_FOR_EACH (node, &ports) {
+        struct gre_port *port = node->data;
+        const struct netdev_tunnel_config *tnl = &port->opts.tnl;
+
+        if (ipv6_addr_is_set(&tnl->ipv6_dst) || tnl->ip_dst_flow) {
+            fill_entry(&new->entries[n++], port);
+        }
+    }
+    new->n = n;
+
+    old = ovsrcu_get_protected(struct port_table *, &table);
+    ovsrcu_set(&table, new);
+    if (old) {
+        ovsrcu_postpone(free, old);
+    }
+}
+
+/* Creates a port called 'name' of 'type', not yet configured (so that no
+ * lookup finds it), and returns it. */
+struct gre_port *
+gre_port_create(const char *name, const struct gre_type *type)
+{
+    struct gre_port *port = xzalloc(sizeof *port);
+
+    port->name = xstrdup(name);
+    port->type = type;
+    gre_options_default(&port->opts);
+    gre_stats_init(&port->stats);
+    atomic_init(&port->tx_seq, 0);
+
+    ovs_mutex_lock(&ports_mutex);
+    port->node = shash_add(&ports, name, port);
+    ovs_mutex_unlock(&ports_mutex);
+    return port;
+}
+
+static void
+gre_port_free(struct gre_port *port)
+{
+    free(port->name);
+    free(port);
+}
+
+/* Removes 'port' from the table and frees it once no datapath thread can
+ * still be using it. */
+void
+gre_port_destroy(struct gre_port *port)
+{
+    if (!port) {
+        return;
+    }
+    ovs_mutex_lock(&ports_mutex);
+    shash_delete(&ports, port->node);
+    publish_table();
+    ovs_mutex_unlock(&ports_mutex);
+    ovsrcu_postpone(gre_port_free, port);
+}
+
+/* Makes 'opts' the configuration of 'port' and of the table's lookups. */
+void
+gre_port_configure(struct gre_port *port, const struct gre_options *opts)
+{
+    ovs_mutex_lock(&ports_mutex);
+    port->opts = *opts;
+    publish_table();
+    ovs_mutex_unlock(&ports_mutex);
+}
+
+/* How well 'e' matches 'k' on addresses: -1 if it does not, otherwise
+ * higher for more exact matches (remote first, then local). */
+static int
+match_addresses(const struct port_entry *e, const struct gre_port_key *k)
+{
+    int score = 0;
+
+    if (e->kind != k->kind || e->ipv6 != k->ipv6) {
+        return -1;
+    }
+    if (!e->remote_any) {
+        if (!ipv6_addr_equals(&e->remote, &k->remote)) {
+            return -1;
+        }
+        score += 4;
+    }
+    if (!e->local_any) {
+        if (!ipv6_addr_equals(&e->local, &k->local)) {
+            return -1;
+        }
+        score += 2;
+    }
+    return score;
+}
+
+/* Returns the port with the best score for 'k', or NULL.  'rx' selects the
+ * receive key rules over the transmit ones. */
+static struct gre_port *
+lookup(const struct gre_port_key *k, bool rx)
+{
+    struct port_table *t = ovsrcu_get(struct port_table *, &table);
+    struct gre_port *best = NULL;
+    int best_score = -1;
+    ovs_be32 key = k->has_key ? k->key : 0;
+
+    if (!t) {
+        return NULL;
+    }
+    for (size_t i = 0; i < t->n; i++) {
+        const struct port_entry *e = &t->entries[i];
+        int score = match_addresses(e, k);
+
+        if (score < 0) {
+            continue;
+        }
+        if (rx) {
+            /* As in OVS's tnl_find(): a port without a key receives the
+             * packets with key 0 or none. */
+            if (!e->in_key_any) {
+                if (key != e->in_key) {
+                    continue;
+                }
+                score++;
+            }
+        } else if (!e->out_key_any) {
+            bool keyed = e->out_key_present || e->kind == GRE_KIND_ERSPAN;
+
+            if (keyed ? !k->has_key || k->key != e->out_key : k->has_key) {
+                continue;
+            }
+            score++;
+        } else if (!k->has_key) {
+            continue;
+        }
+        if (score > best_score) {
+            best = e->port;
+            best_score = score;
+        }
+    }
+    return best;
+}
+
+/* Returns the port that receives a packet with the endpoints and key in
+ * 'k' ('local' is the outer destination), or NULL if none does. */
+struct gre_port *
+gre_port_lookup_rx(const struct gre_port_key *k)
+{
+    return lookup(k, true);
+}
+
+/* Returns the port that sends packets with the endpoints and key in 'k'
+ * ('local' is the outer source), or NULL if none does. */
+struct gre_port *
+gre_port_lookup_tx(const struct gre_port_key *k)
+{
+    return lookup(k, false);
+}
+
+/* Returns the counters of packets of 'type' dropped before their port was
+ * known. */
+struct gre_stats *
+gre_type_stats(const struct gre_type *type)
+{
+    return &type_stats[type->index];
+}
+
+static void
+format_drops(struct ds *s, const struct gre_stats_snapshot *snap)
+{
+    bool any = false;
+
+    ds_put_cstr(s, "  drops:");
+    for (int i = 0; i < GRE_N_DROPS; i++) {
+        if (snap->drops[i]) {
+            ds_put_format(s, " %s=%"PRIu64, gre_drop_name(i), snap->drops[i]);
+            any = true;
+        }
+    }
+    ds_put_cstr(s, any ? "\n" : " none\n");
+}
+
+static void
+format_port(struct ds *s, const struct gre_port *port)
+    OVS_REQUIRES(ports_mutex)
+{
+    struct gre_stats_snapshot snap;
+    struct smap config = SMAP_INITIALIZER(&config);
+    const struct smap_node **nodes;
+
+    gre_options_format(port->type, &port->opts, &config);
+    nodes = smap_sort(&config);
+    ds_put_format(s, "%s: type=%s\n  config:", port->name, port->type->name);
+    for (size_t i = 0; i < smap_count(&config); i++) {
+        ds_put_format(s, " %s=%s", nodes[i]->key, nodes[i]->value);
+    }
+    ds_put_char(s, '\n');
+    free(nodes);
+    smap_destroy(&config);
+
+    gre_stats_read(&port->stats, &snap);
+    ds_put_format(s, "  tx: packets=%"PRIu64" bytes=%"PRIu64"\n",
+                  snap.tx_packets, snap.tx_bytes);
+    ds_put_format(s, "  rx: packets=%"PRIu64" bytes=%"PRIu64"\n",
+                  snap.rx_packets, snap.rx_bytes);
+    format_drops(s, &snap);
+}
+
+/* Appends to 's' a description of the port called 'name', or of every port
+ * and then the per-type drops if 'name' is NULL. */
+void
+gre_port_show(struct ds *s, const char *name)
+{
+    ovs_mutex_lock(&ports_mutex);
+    if (name) {
+        const struct gre_port *port = shash_find_data(&ports, name);
+
+        if (port) {
+            format_port(s, port);
+        }
+    } else {
+        const struct shash_node **nodes = shash_sort(&ports);
+
+        for (size_t i = 0; i < shash_count(&ports); i++) {
+            format_port(s, nodes[i]->data);
+        }
+        free(nodes);
+
+        for (int i = 0; i < GRE_N_TYPES; i++) {
+            struct gre_stats_snapshot snap;
+
+            gre_stats_read(&type_stats[i], &snap);
+            if (gre_stats_rx_drops(&snap) || gre_stats_tx_drops(&snap)) {
+                ds_put_format(s, "%s: datapath port of type %s\n",
+                              gre_types[i].dpif_port, gre_types[i].name);
+                format_drops(s, &snap);
+            }
+        }
+    }
+    ovs_mutex_unlock(&ports_mutex);
+}
+
+/* Returns true if a GRE-family port called 'name' exists. */
+bool
+gre_port_exists(const char *name)
+{
+    bool exists;
+
+    ovs_mutex_lock(&ports_mutex);
+    exists = shash_find(&ports, name) != NULL;
+    ovs_mutex_unlock(&ports_mutex);
+    return exists;
+}

@@ -1,0 +1,77 @@
+/*
+ * Copyright (c) 2026 The ovs-gre authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+#ifndef GRE_PORT_H
+#define GRE_PORT_H 1
+
+/* The table of configured GRE-family ports.
+ *
+ * OVS pushes and pops tunnel headers on one shared datapath port per type
+ * ("gre_sys"), which does not know which configured interface a packet
+ * belongs to.  This table answers that from the headers themselves, in the
+ * order Linux's ip_tunnel_lookup() uses: a port whose remote address, local
+ * address and key all match exactly wins over one that leaves any of them
+ * to the flow.  The datapath uses it to count per port and to keep per-port
+ * state such as the transmit sequence number.
+ *
+ * Threading: ports are created, configured and destroyed by the main
+ * thread.  Lookups run in datapath threads without locks, on an RCU
+ * snapshot of the table; a port returned by a lookup stays valid until the
+ * calling thread next quiesces. */
+
+#include <stdbool.h>
+#include <netinet/in.h>
+#include "gre-options.h"
+#include "gre-stats.h"
+#include "gre-type.h"
+#include "openvswitch/types.h"
+#include "ovs-atomic.h"
+
+struct ds;
+struct shash_node;
+
+struct gre_port {
+    char *name;                         /* Interface name. */
+    const struct gre_type *type;
+    struct gre_options opts;            /* Main thread only. */
+    struct gre_stats stats;
+    atomic_uint32_t tx_seq;             /* Next GRE/ERSPAN sequence number. */
+    struct shash_node *node;            /* In the table's name index. */
+};
+
+/* The addresses and key of a packet, as the table matches them. */
+struct gre_port_key {
+    enum gre_kind kind;
+    bool ipv6;
+    struct in6_addr local;              /* IPv4 mapped for IPv4. */
+    struct in6_addr remote;
+    bool has_key;
+    ovs_be32 key;                       /* GRE key or ERSPAN session ID. */
+};
+
+struct gre_port *gre_port_create(const char *name, const struct gre_type *);
+void gre_port_destroy(struct gre_port *);
+void gre_port_configure(struct gre_port *, const struct gre_options *);
+
+struct gre_port *gre_port_lookup_rx(const struct gre_port_key *);
+struct gre_port *gre_port_lookup_tx(const struct gre_port_key *);
+
+struct gre_stats *gre_type_stats(const struct gre_type *);
+
+void gre_port_show(struct ds *, const char *name);
+bool gre_port_exists(const char *name);
+
+#endif /* gre-port.h */

@@ -1,0 +1,95 @@
+/*
+ * Copyright (c) 2026 The ovs-gre authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+#ifndef GRE_STATS_H
+#define GRE_STATS_H 1
+
+/* Per-tunnel counters.  Every counter is updated from datapath threads
+ * with relaxed atomic adds and read by the main thread; a reader may see
+ * one counter a packet ahead of another, never a torn value. */
+
+#include <stdint.h>
+#include "ovs-atomic.h"
+
+/* Why a packet was dropped.  GRE_DROP(ENUM, name, description): 'name' is
+ * the counter's name in 'gre/show' and in Interface statistics (prefixed
+ * there with "gre_"), 'description' says when it moves. */
+#define GRE_DROP_REASONS                                                  \
+    GRE_DROP(NOT_IP, "not_ip",                                            \
+             "the outer header is neither IPv4 nor IPv6")                 \
+    GRE_DROP(IP_TRUNCATED, "ip_truncated",                                \
+             "the outer IP header or its payload is cut short")          \
+    GRE_DROP(IP_HEADER, "ip_header",                                      \
+             "the outer IP header is malformed")                          \
+    GRE_DROP(IP_CSUM, "ip_csum",                                          \
+             "the outer IPv4 header checksum is wrong")                   \
+    GRE_DROP(IP_OPTIONS, "ip_options",                                    \
+             "the outer IPv4 header has options")                         \
+    GRE_DROP(GRE_TRUNCATED, "gre_truncated",                              \
+             "the GRE or ERSPAN header is cut short")                     \
+    GRE_DROP(GRE_FLAGS, "gre_flags",                                      \
+             "the GRE header has a version, routing or flag bit this "    \
+             "port type does not allow")                                  \
+    GRE_DROP(GRE_CSUM, "gre_csum", "the GRE checksum is wrong")           \
+    GRE_DROP(GRE_PROTO, "gre_proto",                                      \
+             "the GRE protocol type cannot be carried by this port type") \
+    GRE_DROP(ERSPAN_VERSION, "erspan_version",                            \
+             "the ERSPAN header has an unknown version")                  \
+    GRE_DROP(TX_OFFLOAD, "tx_offload",                                    \
+             "a packet to send carries offload flags the push path "      \
+             "cannot honour")
+
+enum gre_drop {
+#define GRE_DROP(ENUM, NAME, DESC) GRE_DROP_##ENUM,
+    GRE_DROP_REASONS
+#undef GRE_DROP
+    GRE_N_DROPS
+};
+
+const char *gre_drop_name(enum gre_drop);
+const char *gre_drop_description(enum gre_drop);
+
+struct gre_stats {
+    atomic_uint64_t tx_packets;
+    atomic_uint64_t tx_bytes;         /* Inner bytes, before the push. */
+    atomic_uint64_t rx_packets;
+    atomic_uint64_t rx_bytes;         /* Inner bytes, after the pop. */
+    atomic_uint64_t drops[GRE_N_DROPS];
+};
+
+/* A plain copy of 'struct gre_stats'. */
+struct gre_stats_snapshot {
+    uint64_t tx_packets;
+    uint64_t tx_bytes;
+    uint64_t rx_packets;
+    uint64_t rx_bytes;
+    uint64_t drops[GRE_N_DROPS];
+};
+
+void gre_stats_init(struct gre_stats *);
+void gre_stats_read(const struct gre_stats *, struct gre_stats_snapshot *);
+uint64_t gre_stats_rx_drops(const struct gre_stats_snapshot *);
+uint64_t gre_stats_tx_drops(const struct gre_stats_snapshot *);
+
+static inline void
+gre_stats_add(atomic_uint64_t *counter, uint64_t n)
+{
+    uint64_t orig;
+
+    atomic_add_relaxed(counter, n, &orig);
+}
+
+#endif /* gre-stats.h */

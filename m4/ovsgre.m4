@@ -1,0 +1,94 @@
+# Macros that find, check and configure the Open vSwitch tree that ovs-gre
+# is built against.  The tree lives in the build directory's ovs/:
+#
+#   ovs/src     the source, when --with-ovs-source names a tarball
+#   ovs/build   the out-of-tree OVS build, configured here, built by make
+#
+# Both are reused by later configure runs: the tarball is unpacked again
+# only when it changes, and OVS is configured again only when the options
+# passed to it change.
+
+# OVSGRE_OVS_SOURCE(PATH)
+# -----------------------
+# Sets OVS_SRCDIR to an absolute OVS source directory.
+AC_DEFUN([OVSGRE_OVS_SOURCE], [
+    ovs_src_arg=$1
+    AC_MSG_CHECKING([for the Open vSwitch source])
+    ovs_top=`pwd`/ovs
+    if test -d "$ovs_src_arg"; then
+        OVS_SRCDIR=`cd "$ovs_src_arg" && pwd`
+    elif test -f "$ovs_src_arg"; then
+        ovs_tarball=`cd "\`dirname "$ovs_src_arg"\`" && pwd`/`basename "$ovs_src_arg"`
+        ovs_stamp="$ovs_tarball `stat -c '%s %Y' "$ovs_tarball"`"
+        OVS_SRCDIR=$ovs_top/src
+        if test ! -f "$OVS_SRCDIR/.ovsgre-unpacked" ||
+           test "`cat "$OVS_SRCDIR/.ovsgre-unpacked"`" != "$ovs_stamp"; then
+            rm -rf "$OVS_SRCDIR" "$ovs_top/build"
+            $MKDIR_P "$OVS_SRCDIR"
+            tar -xzf "$ovs_tarball" -C "$OVS_SRCDIR" --strip-components=1 ||
+                AC_MSG_ERROR([cannot unpack $ovs_tarball])
+            echo "$ovs_stamp" > "$OVS_SRCDIR/.ovsgre-unpacked"
+        fi
+    else
+        AC_MSG_RESULT([no])
+        AC_MSG_ERROR([Open vSwitch source '$ovs_src_arg' is neither a
+directory nor a tarball.  Install Debian's openvswitch-source package or
+pass --with-ovs-source=PATH.])
+    fi
+    if test ! -f "$OVS_SRCDIR/lib/netdev-vport.c"; then
+        AC_MSG_ERROR([$OVS_SRCDIR does not look like an Open vSwitch tree])
+    fi
+    AC_MSG_RESULT([$OVS_SRCDIR])
+    OVS_BUILDDIR=$ovs_top/build
+    AC_SUBST([OVS_SRCDIR])
+    AC_SUBST([OVS_BUILDDIR])
+])
+
+# OVSGRE_OVS_VERSION_CHECK
+# ------------------------
+# Refuses an OVS version that the glue in vswitchd/ovs-glue.c was not
+# checked against.
+AC_DEFUN([OVSGRE_OVS_VERSION_CHECK], [
+    AC_MSG_CHECKING([Open vSwitch version])
+    OVS_VERSION=`sed -n 's/^AC.INIT(openvswitch, *\(@<:@^,@:>@*\),.*/\1/p' \
+                     "$OVS_SRCDIR/configure.ac"`
+    AC_MSG_RESULT([$OVS_VERSION])
+    AS_CASE([$OVS_VERSION],
+        [3.1.*], [],
+        [AC_MSG_ERROR([ovs-gre supports Open vSwitch 3.1.x only (checked
+against 3.1.0, the version in Debian 12), but $OVS_SRCDIR is version
+'$OVS_VERSION'.])])
+    AC_SUBST([OVS_VERSION])
+])
+
+# OVSGRE_OVS_CONFIGURE(WITH-DPDK)
+# -------------------------------
+# Configures OVS out of tree in OVS_BUILDDIR unless it is already
+# configured with the same options.
+AC_DEFUN([OVSGRE_OVS_CONFIGURE], [
+    ovs_args="CC=$CC"
+    ovs_args="$ovs_args|CFLAGS=${CFLAGS}"
+    ovs_args="$ovs_args|PYTHON3=$PYTHON3"
+    if test "$1" != no; then
+        ovs_args="$ovs_args|--with-dpdk=$1"
+    fi
+    ovs_args_file=$OVS_BUILDDIR/.ovsgre-configure-args
+    AC_MSG_CHECKING([whether Open vSwitch is configured in $OVS_BUILDDIR])
+    if test -f "$OVS_BUILDDIR/config.status" &&
+       test "`cat "$ovs_args_file" 2>/dev/null`" = "$ovs_args"; then
+        AC_MSG_RESULT([yes])
+    else
+        AC_MSG_RESULT([no, configuring it now])
+        $MKDIR_P "$OVS_BUILDDIR"
+        rm -f "$ovs_args_file" "$OVS_BUILDDIR/.ovsgre-built"
+        (
+            cd "$OVS_BUILDDIR" || exit 1
+            IFS='|'
+            set -- $ovs_args
+            IFS=' '
+            "$OVS_SRCDIR/configure" "$[]@" > configure.log 2>&1
+        ) || AC_MSG_ERROR([configuring Open vSwitch failed; see
+$OVS_BUILDDIR/configure.log])
+        echo "$ovs_args" > "$ovs_args_file"
+    fi
+])
