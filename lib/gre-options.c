@@ -41,6 +41,7 @@ struct parse_ctx {
     struct ds errors;
     uint16_t dst_proto;         /* ETH_TYPE_IP or _IPV6 of remote_ip. */
     uint16_t src_proto;         /* Same for local_ip. */
+    bool bad_key_reported;      /* "key" is read for in_key and out_key. */
 };
 
 static void OVS_PRINTF_FORMAT(2, 3)
@@ -382,9 +383,10 @@ parse_key(struct parse_ctx *ctx, const struct smap *args, const char *name,
         *flow = true;
     } else if (parse_number(s, 0, max, &n)) {
         *key = htonll(n);
-    } else {
+    } else if (strcmp(name, "key") || !ctx->bad_key_reported) {
         complain(ctx, "invalid %s %s (%s keys are 0 to %"PRIu32")",
                  name, s, ctx->type->name, max);
+        ctx->bad_key_reported |= !strcmp(name, "key");
     }
 }
 

@@ -96,10 +96,11 @@ for h in $hosts; do
         "$ovs_srcdir/vswitchd/vswitch.ovsschema"
     on "$h" ovsdb-server "$dir/conf.db" --remote="punix:$dir/db.sock" \
         --detach --no-chdir --pidfile="$dir/ovsdb-server.pid" \
-        --log-file="$dir/ovsdb-server.log"
+        --log-file="$dir/ovsdb-server.log" -vconsole:off
     on "$h" ovs-vsctl --no-wait init
     on "$h" "$vswitchd" "unix:$dir/db.sock" --detach --no-chdir \
-        --pidfile="$dir/ovs-vswitchd.pid" --log-file="$dir/ovs-vswitchd.log"
+        --pidfile="$dir/ovs-vswitchd.pid" --log-file="$dir/ovs-vswitchd.log" \
+        -vconsole:off
 
     echo "== host $h: underlay ${underlay[$h]}, tunnel to" \
          "${underlay[${peer[$h]}]}, overlay ${overlay[$h]}"

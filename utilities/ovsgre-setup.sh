@@ -1,0 +1,110 @@
+#! /bin/bash
+# ovs-gre quick start, for a Debian 12 machine, as root:
+#
+#   utilities/ovsgre-setup.sh demo    install, build, run the demo
+#   utilities/ovsgre-setup.sh check   install, build, run 'make check'
+#
+# Both install with apt-get only the Debian packages that are missing,
+# configure and build in _build/ (OVS itself once, in _build/ovs/), and
+# can be run again: what is installed and built is reused.
+#
+# 'check' runs ovs-gre's own autotest suite and the upstream Open vSwitch
+# tunnel tests against our ovs-vswitchd, and ends with one line
+# "summary: N passed, N failed, N skipped" over both.  TESTSUITEFLAGS
+# (default -j3) is passed to both suites.
+
+set -e -o pipefail
+
+srcdir=$(cd "$(dirname "$0")/.." && pwd)
+builddir=${OVSGRE_BUILDDIR:-$srcdir/_build}
+jobs=${OVSGRE_JOBS:-3}
+
+# What the build, the tests and the demo need, from Debian 12.
+packages="
+    autoconf automake libtool make gcc libc6-dev pkgconf binutils
+    openvswitch-source libssl-dev libcap-ng-dev libunbound-dev
+    python3 python3-scapy iproute2 iputils-ping procps tshark
+"
+
+log() {
+    echo "== ovsgre-setup: $*"
+}
+
+install_packages() {
+    local missing=""
+    for p in $packages; do
+        if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null \
+                | grep -q 'install ok installed'; then
+            missing="$missing $p"
+        fi
+    done
+    if [ -z "$missing" ]; then
+        log "all needed Debian packages are installed"
+        return
+    fi
+    if [ "$(id -u)" != 0 ]; then
+        echo "ovsgre-setup.sh: run as root to install:$missing" >&2
+        exit 1
+    fi
+    log "installing:$missing"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q
+    # shellcheck disable=SC2086
+    apt-get install -y -q --no-install-recommends $missing
+}
+
+build() {
+    if [ ! -x "$srcdir/configure" ]; then
+        log "generating configure"
+        (cd "$srcdir" && ./boot.sh)
+    fi
+    mkdir -p "$builddir"
+    if [ ! -f "$builddir/Makefile" ]; then
+        log "configuring in $builddir"
+        (cd "$builddir" && "$srcdir/configure")
+    fi
+    log "building (the first build also builds Open vSwitch, ~5 minutes)"
+    make -C "$builddir" -j"$jobs"
+}
+
+# Prints "summary: N passed, N failed, N skipped" for the autotest logs
+# given as arguments.
+summarize() {
+    awk '
+        /^ *[0-9]+: .* ok$/ { passed++ }
+        /^ *[0-9]+: .* ok *\(expected failure\)$/ { passed++ }
+        /^ *[0-9]+: .* FAILED \(/ { failed++ }
+        /^ *[0-9]+: .* skipped \(/ { skipped++ }
+        END { printf "summary: %d passed, %d failed, %d skipped\n",
+                     passed, failed, skipped }' "$@"
+}
+
+run_checks() {
+    local flags=${TESTSUITEFLAGS:--j$jobs} status=0 out
+    out=$builddir/check-output.txt
+    log "running ovs-gre's tests and the upstream OVS tunnel tests"
+    if ! make -C "$builddir" check TESTSUITEFLAGS="$flags" 2>&1 \
+            | tee "$out"; then
+        status=1
+    fi
+    summarize "$out"
+    return $status
+}
+
+case ${1:-} in
+demo)
+    install_packages
+    build
+    log "running the demo"
+    "$srcdir/utilities/ovsgre-demo.sh" "$builddir"
+    ;;
+check)
+    install_packages
+    build
+    run_checks
+    ;;
+*)
+    echo "usage: $0 demo|check" >&2
+    exit 2
+    ;;
+esac
