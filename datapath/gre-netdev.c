@@ -313,35 +313,103 @@ count_rx(struct gre_port *port, uint32_t n, uint64_t bytes)
     }
 }
 
+/* Fills 'k' with what the port table matches of a received packet. */
+static void
+rx_key(const struct gre_rx_info *info, struct gre_port_key *k)
+{
+    k->kind = info->kind;
+    k->ipv6 = info->ipv6;
+    k->local = info->dst;
+    k->remote = info->src;
+    k->has_key = info->has_key;
+    k->key = info->key;
+    k->is_eth = info->packet_type == htonl(PT_ETH);
+}
+
+/* Returns why 'port', whose receive checks are 'policy', refuses the packet
+ * described by 'info' (a missing checksum or sequence number, or one
+ * behind), or GRE_N_DROPS if it accepts it. */
+static enum gre_drop
+rx_check(struct gre_port *port, const struct gre_port_policy *policy,
+         const struct gre_rx_info *info)
+{
+    if (policy->in_csum && !info->has_csum) {
+        return GRE_DROP_GRE_CSUM_MISSING;
+    }
+    if (policy->in_seq) {
+        if (!info->has_seq) {
+            return GRE_DROP_SEQ_MISSING;
+        }
+        if (!gre_port_seq_accept(port, info->seq)) {
+            return GRE_DROP_SEQ_OLD;
+        }
+    }
+    return GRE_N_DROPS;
+}
+
+/* Deletes 'packet' and counts it as dropped for 'reason' on 'port', or on
+ * the datapath port of 'type' if 'port' is NULL.  Returns NULL. */
+static struct dp_packet *
+drop_rx(const struct gre_type *type, struct gre_port *port,
+        enum gre_drop reason, struct dp_packet *packet)
+{
+    struct gre_stats *stats = port ? &port->stats : gre_type_stats(type);
+
+    gre_stats_add(&stats->drops[reason], 1);
+    dp_packet_delete(packet);
+    return NULL;
+}
+
 /* Pops the tunnel headers of one 'packet' received on the shared port of
- * 'type'.  Returns the decapsulated packet and stores its port (or NULL)
- * in '*portp', or deletes the packet, counts why and returns NULL. */
+ * 'type'.  Returns the decapsulated packet and stores its port in
+ * '*portp', or deletes the packet, counts why and returns NULL.
+ *
+ * A packet is kept only if it is well formed, a configured port receives
+ * it (by kind, endpoints and key) and that port's checks (payload type,
+ * required checksum, sequence numbers) pass. */
 static struct dp_packet *
 pop_one(const struct gre_type *type, struct dp_packet *packet,
         struct gre_port **portp)
 {
     struct pkt_metadata *md = &packet->md;
+    struct gre_port_policy policy;
     struct gre_rx_info info;
     struct gre_port_key key;
+    struct gre_port *port;
+    enum gre_drop reason;
+    bool pt_mismatch;
     int hlen;
 
     *portp = NULL;
     pkt_metadata_init_tnl(md);
-    hlen = gre_parse_packet(packet, type->kind, &md->tunnel, &info);
+    hlen = gre_parse_packet(packet, &md->tunnel, &info);
     if (OVS_UNLIKELY(hlen < 0)) {
-        gre_stats_add(&gre_type_stats(type)->drops[info.drop], 1);
-        dp_packet_delete(packet);
-        return NULL;
+        port = NULL;
+        if (info.attributable) {
+            rx_key(&info, &key);
+            port = gre_port_lookup_rx(&key, &policy, &pt_mismatch);
+        }
+        return drop_rx(type, port, info.drop, packet);
     }
 
-    key.kind = type->kind;
-    key.ipv6 = info.ipv6;
-    key.local = info.dst;
-    key.remote = info.src;
-    key.has_key = info.has_key;
-    key.key = info.key;
-    *portp = gre_port_lookup_rx(&key);
+    rx_key(&info, &key);
+    port = gre_port_lookup_rx(&key, &policy, &pt_mismatch);
+    if (OVS_UNLIKELY(!port)) {
+        return drop_rx(type, NULL, GRE_DROP_NO_TUNNEL, packet);
+    }
+    if (OVS_UNLIKELY(pt_mismatch)) {
+        return drop_rx(type, port, GRE_DROP_GRE_PROTO, packet);
+    }
+    reason = rx_check(port, &policy, &info);
+    if (OVS_UNLIKELY(reason != GRE_N_DROPS)) {
+        return drop_rx(type, port, reason, packet);
+    }
+    if (OVS_UNLIKELY(port->type != type)) {
+        /* See "Cross-type delivery" in gre-netdev.h. */
+        md->tunnel.tp_dst = gre_xtype_mark(port->type);
+    }
 
+    *portp = port;
     dp_packet_reset_packet(packet, hlen);
     packet->packet_type = info.packet_type;
     return packet;
@@ -432,6 +500,107 @@ static struct dp_packet *(*const pop_header_cbs[GRE_N_TYPES])
     [GRE_TYPE_IP6ERSPAN] = gre_pop_header_ip6erspan,
 };
 
+/* Statistics. */
+
+/* Drop reasons counted as receive errors (a malformed or corrupted
+ * packet), as opposed to packets the port's configuration refuses
+ * (counted as receive drops). */
+static bool
+is_rx_error(enum gre_drop drop)
+{
+    switch (drop) {
+    case GRE_DROP_NOT_IP:
+    case GRE_DROP_IP_HEADER:
+    case GRE_DROP_IP_TRUNCATED:
+    case GRE_DROP_IP_CSUM:
+    case GRE_DROP_IP_OPTIONS:
+    case GRE_DROP_NOT_GRE:
+    case GRE_DROP_GRE_TRUNCATED:
+    case GRE_DROP_GRE_VERSION:
+    case GRE_DROP_GRE_ROUTING:
+    case GRE_DROP_GRE_FLAGS:
+    case GRE_DROP_GRE_CSUM:
+    case GRE_DROP_ERSPAN_TRUNCATED:
+    case GRE_DROP_ERSPAN_VERSION:
+        return true;
+    case GRE_DROP_GRE_CSUM_MISSING:
+    case GRE_DROP_GRE_PROTO:
+    case GRE_DROP_NO_TUNNEL:
+    case GRE_DROP_SEQ_MISSING:
+    case GRE_DROP_SEQ_OLD:
+    case GRE_DROP_TX_OFFLOAD:
+    case GRE_N_DROPS:
+    default:
+        return false;
+    }
+}
+
+/* Adds ovs-gre's drop counters of 'netdev' to 'stats': rx_errors,
+ * rx_crc_errors, rx_dropped and tx_dropped.  Each is set only once it has
+ * counted something, because OVS 3.1 reports none of them for tunnels and
+ * tools show a counter that is set as supported. */
+void
+gre_netdev_add_stats(const struct netdev *netdev, struct netdev_stats *stats)
+{
+    struct gre_netdev *dev = glue_gre_netdev(netdev);
+    struct gre_stats_snapshot snap;
+    uint64_t rx_errors = 0, rx_dropped = 0;
+
+    if (!dev->port) {
+        return;
+    }
+    gre_stats_read(&dev->port->stats, &snap);
+    for (int i = 0; i < GRE_N_DROPS; i++) {
+        if (i == GRE_DROP_TX_OFFLOAD) {
+            continue;
+        }
+        if (is_rx_error(i)) {
+            rx_errors += snap.drops[i];
+        } else {
+            rx_dropped += snap.drops[i];
+        }
+    }
+    if (rx_errors) {
+        stats->rx_errors = rx_errors;
+    }
+    if (snap.drops[GRE_DROP_GRE_CSUM]) {
+        stats->rx_crc_errors = snap.drops[GRE_DROP_GRE_CSUM];
+    }
+    if (rx_dropped) {
+        stats->rx_dropped = rx_dropped;
+    }
+    if (snap.drops[GRE_DROP_TX_OFFLOAD]) {
+        stats->tx_dropped = snap.drops[GRE_DROP_TX_OFFLOAD];
+    }
+}
+
+/* netdev_class 'get_custom_stats': one counter per drop reason that has
+ * counted something on this port, named as in 'gre/show'. */
+static int
+gre_get_custom_stats(const struct netdev *netdev,
+                     struct netdev_custom_stats *custom)
+{
+    struct gre_netdev *dev = glue_gre_netdev(netdev);
+    struct gre_stats_snapshot snap;
+
+    custom->size = 0;
+    custom->counters = NULL;
+    if (!dev->port) {
+        return 0;
+    }
+    gre_stats_read(&dev->port->stats, &snap);
+    custom->counters = xcalloc(GRE_N_DROPS, sizeof *custom->counters);
+    for (int i = 0; i < GRE_N_DROPS; i++) {
+        if (snap.drops[i]) {
+            struct netdev_custom_counter *c = &custom->counters[custom->size++];
+
+            ovs_strlcpy(c->name, gre_drop_name(i), sizeof c->name);
+            c->value = snap.drops[i];
+        }
+    }
+    return 0;
+}
+
 /* Class and lifetime. */
 
 /* Fills in the members of 'class' that implement 'type''s tunnel
@@ -446,6 +615,7 @@ gre_netdev_class_init(struct netdev_class *class, const struct gre_type *type)
     class->build_header = gre_build_header_cb;
     class->push_header = gre_push_header_cb;
     class->pop_header = pop_header_cbs[type->index];
+    class->get_custom_stats = gre_get_custom_stats;
 }
 
 /* Releases what 'dev' holds.  Called when its netdev is destroyed. */

@@ -337,6 +337,9 @@ parse_outer_ip(const struct dp_packet *packet, struct flow_tnl *tnl,
         if (ihl > IP_HEADER_LEN) {
             return parse_fail(info, GRE_DROP_IP_OPTIONS);
         }
+        if (ip->ip_proto != IPPROTO_GRE) {
+            return parse_fail(info, GRE_DROP_NOT_GRE);
+        }
 
         tnl->ip_src = get_16aligned_be32(&ip->ip_src);
         tnl->ip_dst = get_16aligned_be32(&ip->ip_dst);
@@ -388,63 +391,100 @@ parse_outer_ip(const struct dp_packet *packet, struct flow_tnl *tnl,
 }
 
 /* Parses the ERSPAN header at 'ers', with 'avail' bytes up to the end of the
- * IP payload, into 'tnl'.  Returns its length, or -EINVAL with the reason in
- * 'info->drop'. */
+ * packet, after a GRE header with 'protocol' and 'flags', into 'tnl' and
+ * 'info'.  Returns its length (0 for type I, which has none), or -EINVAL
+ * with the reason in 'info->drop'. */
 static int
-parse_erspan(const uint8_t *ers, size_t avail, struct flow_tnl *tnl,
-             struct gre_rx_info *info)
+parse_erspan(const uint8_t *ers, size_t avail, ovs_be16 protocol,
+             uint16_t flags, struct flow_tnl *tnl, struct gre_rx_info *info)
 {
     uint32_t word0, word2;
+    int ver, len;
+
+    if (protocol == htons(ETH_TYPE_ERSPAN1) && !(flags & GRE_SEQ)) {
+        /* Type I: the mirrored frame follows the bare GRE header.  It has
+         * no session ID and no version field; it is reported with
+         * tun_id 0 and tun_erspan_ver 0. */
+        tnl->erspan_ver = ERSPAN_VERSION_I;
+        return 0;
+    }
 
     if (avail < ERSPAN_V1_LEN) {
-        return parse_fail(info, GRE_DROP_GRE_TRUNCATED);
+        return parse_fail(info, GRE_DROP_ERSPAN_TRUNCATED);
     }
     word0 = erspan_word_get(ers, 0);
+    ver = word0 >> ERSPAN_VER_SHIFT;
+    if (ver != (protocol == htons(ETH_TYPE_ERSPAN1)
+                ? ERSPAN_VERSION_II : ERSPAN_VERSION_III)) {
+        return parse_fail(info, GRE_DROP_ERSPAN_VERSION);
+    }
     info->has_key = true;
     info->key = htonl(word0 & ERSPAN_SID_BITS);
     tnl->tun_id = htonll(word0 & ERSPAN_SID_BITS);
     tnl->flags |= FLOW_TNL_F_KEY;
+    tnl->erspan_ver = ver;
 
-    switch (word0 >> ERSPAN_VER_SHIFT) {
-    case ERSPAN_VERSION_II:
-        tnl->erspan_ver = ERSPAN_VERSION_II;
+    if (ver == ERSPAN_VERSION_II) {
         tnl->erspan_idx = erspan_word_get(ers, 1) & ERSPAN_V1_IDX_BITS;
         return ERSPAN_V1_LEN;
-
-    case ERSPAN_VERSION_III:
-        if (avail < ERSPAN_V2_LEN) {
-            return parse_fail(info, GRE_DROP_GRE_TRUNCATED);
-        }
-        word2 = erspan_word_get(ers, 2);
-        tnl->erspan_ver = ERSPAN_VERSION_III;
-        tnl->erspan_dir = (word2 & ERSPAN_V2_DIR_MASK) >> ERSPAN_V2_DIR_SHIFT;
-        tnl->erspan_hwid = ((word2 & ERSPAN_V2_HWID_MASK)
-                            >> ERSPAN_V2_HWID_SHIFT);
-        return ERSPAN_V2_LEN;
-
-    default:
-        return parse_fail(info, GRE_DROP_ERSPAN_VERSION);
     }
+
+    if (avail < ERSPAN_V2_LEN) {
+        return parse_fail(info, GRE_DROP_ERSPAN_TRUNCATED);
+    }
+    word2 = erspan_word_get(ers, 2);
+    tnl->erspan_dir = (word2 & ERSPAN_V2_DIR_MASK) >> ERSPAN_V2_DIR_SHIFT;
+    tnl->erspan_hwid = (word2 & ERSPAN_V2_HWID_MASK) >> ERSPAN_V2_HWID_SHIFT;
+    len = ERSPAN_V2_LEN;
+    if (word2 & ERSPAN_V2_O_MASK) {
+        /* An optional platform-specific subheader follows. */
+        len += ERSPAN_V2_PLATFORM_LEN;
+        if (avail < len) {
+            return parse_fail(info, GRE_DROP_ERSPAN_TRUNCATED);
+        }
+    }
+    return len;
 }
 
-/* Parses the tunnel headers of 'packet', received on a port of 'kind':
- * outer IPv4 or IPv6 (at the packet's l3 offset), GRE and, for ERSPAN, the
+/* Checks the GRE flags word 'flags' for a header of 'kind'.  Returns 0 if
+ * it is acceptable, otherwise -EINVAL with the reason in 'info->drop'. */
+static int
+check_gre_flags(uint16_t flags, enum gre_kind kind, struct gre_rx_info *info)
+{
+    /* Version 0 only, no routing, no RFC 1701 bits: the only optional bits
+     * are C, K and S, and ERSPAN uses only S. */
+    if (flags & GRE_VERSION) {
+        return parse_fail(info, GRE_DROP_GRE_VERSION);
+    }
+    if (flags & GRE_ROUTING) {
+        return parse_fail(info, GRE_DROP_GRE_ROUTING);
+    }
+    if (flags & ~(kind == GRE_KIND_GRE ? GRE_KNOWN_FLAGS : GRE_SEQ)) {
+        return parse_fail(info, GRE_DROP_GRE_FLAGS);
+    }
+    return 0;
+}
+
+/* Parses the tunnel headers of 'packet': outer IPv4 or IPv6 (at the
+ * packet's l3 offset), GRE and, when the GRE protocol is ERSPAN's, the
  * ERSPAN header.  'packet''s l3 offset must be set, and for IPv6 its l4
  * offset too (flow extraction does both).
  *
  * On success, fills 'tnl' (which the caller has cleared) and 'info', and
  * returns the number of bytes from the start of the packet to the inner
- * frame.  On failure returns -EINVAL and stores the reason in 'info->drop';
- * 'tnl' may then be partly written.  Never reads past the end of 'packet'
- * and never writes into it. */
+ * frame.  On failure returns -EINVAL and stores the reason in
+ * 'info->drop'; then 'info->attributable' says whether the endpoints and
+ * key in 'info' were read (so that the drop can be counted on a port), and
+ * 'tnl' may be partly written.  Never reads past the end of 'packet' and
+ * never writes into it. */
 int
-gre_parse_packet(struct dp_packet *packet, enum gre_kind kind,
-                 struct flow_tnl *tnl, struct gre_rx_info *info)
+gre_parse_packet(struct dp_packet *packet, struct flow_tnl *tnl,
+                 struct gre_rx_info *info)
 {
     const uint8_t *base = dp_packet_data(packet);
     const struct gre_base_hdr *greh;
     size_t l4, avail, hlen;
-    uint16_t flags, allowed;
+    uint16_t flags;
     int error;
 
     memset(info, 0, sizeof *info);
@@ -464,24 +504,19 @@ gre_parse_packet(struct dp_packet *packet, enum gre_kind kind,
     flags = ntohs(greh->flags);
     info->gre_flags = flags;
     info->protocol = greh->protocol;
+    info->kind = (greh->protocol == htons(ETH_TYPE_ERSPAN1)
+                  || greh->protocol == htons(ETH_TYPE_ERSPAN2)
+                  ? GRE_KIND_ERSPAN : GRE_KIND_GRE);
 
-    /* Version 0 only, no routing, no RFC 1701 bits: the only optional bits
-     * are C, K and S, and ERSPAN allows only S. */
-    allowed = kind == GRE_KIND_GRE ? GRE_KNOWN_FLAGS : GRE_SEQ;
-    if (flags & ~allowed) {
-        return parse_fail(info, GRE_DROP_GRE_FLAGS);
+    error = check_gre_flags(flags, info->kind, info);
+    if (error) {
+        return error;
     }
     hlen = gre_calc_hlen(flags);
     if (hlen > avail) {
         return parse_fail(info, GRE_DROP_GRE_TRUNCATED);
     }
 
-    if (flags & GRE_CSUM) {
-        if (csum(greh, avail)) {
-            return parse_fail(info, GRE_DROP_GRE_CSUM);
-        }
-        tnl->flags |= FLOW_TNL_F_CSUM;
-    }
     if (flags & GRE_KEY) {
         info->has_key = true;
         info->key = get_16aligned_be32((const ovs_16aligned_be32 *)
@@ -496,10 +531,15 @@ gre_parse_packet(struct dp_packet *packet, enum gre_kind kind,
                                              ((const uint8_t *) greh
                                               + gre_seq_offset(flags))));
     }
+    if (flags & GRE_CSUM) {
+        info->has_csum = true;
+        tnl->flags |= FLOW_TNL_F_CSUM;
+    }
 
-    if (kind == GRE_KIND_GRE) {
+    if (info->kind == GRE_KIND_GRE) {
         uint16_t proto = ntohs(greh->protocol);
 
+        info->attributable = true;
         if (proto == ETH_TYPE_TEB) {
             info->packet_type = htonl(PT_ETH);
         } else if (proto >= ETH_TYPE_MIN) {
@@ -507,23 +547,21 @@ gre_parse_packet(struct dp_packet *packet, enum gre_kind kind,
         } else {
             return parse_fail(info, GRE_DROP_GRE_PROTO);
         }
-        return l4 + hlen;
     } else {
-        int ers_len;
+        int ers_len = parse_erspan(base + l4 + hlen, avail - hlen,
+                                   greh->protocol, flags, tnl, info);
 
-        if (greh->protocol != htons(ETH_TYPE_ERSPAN1)
-            && greh->protocol != htons(ETH_TYPE_ERSPAN2)) {
-            return parse_fail(info, GRE_DROP_GRE_PROTO);
-        }
-        if (!(flags & GRE_SEQ)) {
-            /* Type I (no sequence number, no ERSPAN header). */
-            return parse_fail(info, GRE_DROP_GRE_FLAGS);
-        }
-        ers_len = parse_erspan(base + l4 + hlen, avail - hlen, tnl, info);
         if (ers_len < 0) {
             return ers_len;
         }
+        info->attributable = true;
         info->packet_type = htonl(PT_ETH);
-        return l4 + hlen + ers_len;
+        hlen += ers_len;
     }
+
+    /* Last, so that a bad checksum can be counted on its port. */
+    if ((flags & GRE_CSUM) && csum(greh, avail)) {
+        return parse_fail(info, GRE_DROP_GRE_CSUM);
+    }
+    return l4 + hlen;
 }

@@ -32,7 +32,7 @@
  *     sequence number and the ERSPAN timestamp.
  *
  * Receive: gre_parse_packet() validates the outer IP header and the GRE
- * (and ERSPAN) header of a packet whose l3 and l4 offsets are set, fills a
+ * (and, for GRE protocol 0x88be or 0x22eb, ERSPAN type I, II or III) header of a packet whose l3 and l4 offsets are set, fills a
  * small neutral 'struct gre_rx_info' and returns the number of bytes to
  * pull, or a negative errno with the drop reason in the info.  It reads
  * nothing past the end of the packet and writes nothing into it.
@@ -80,12 +80,14 @@ ovs_be32 gre_erspan_timestamp(void);
 /* What a received packet's tunnel headers say, beyond the tunnel metadata
  * written into the packet. */
 struct gre_rx_info {
+    enum gre_kind kind;         /* From the GRE protocol. */
     uint16_t gre_flags;         /* Host byte order. */
     ovs_be16 protocol;
     bool has_key;
     ovs_be32 key;               /* GRE key, or the ERSPAN session ID. */
     bool has_seq;
     uint32_t seq;
+    bool has_csum;              /* And it is right, on success. */
     bool ipv6;
     struct in6_addr src;        /* Outer source, IPv4 mapped if needed. */
     struct in6_addr dst;        /* Outer destination. */
@@ -93,9 +95,10 @@ struct gre_rx_info {
     uint32_t ip_end;            /* Offset of the end of the outer IP
                                  * payload as its length field says. */
     enum gre_drop drop;         /* Why, when the parse fails. */
+    bool attributable;          /* On failure: endpoints and key valid. */
 };
 
-int gre_parse_packet(struct dp_packet *, enum gre_kind, struct flow_tnl *,
+int gre_parse_packet(struct dp_packet *, struct flow_tnl *,
                      struct gre_rx_info *);
 
 #endif /* gre-header.h */

@@ -179,6 +179,18 @@ parse_seq(struct parse_ctx *ctx, const char *value)
 }
 
 static void
+parse_in_seq(struct parse_ctx *ctx, const char *value)
+{
+    ctx->opts->in_seq = !strcmp(value, "true");
+}
+
+static void
+parse_in_csum(struct parse_ctx *ctx, const char *value)
+{
+    ctx->opts->in_csum = !strcmp(value, "true");
+}
+
+static void
 parse_df_default(struct parse_ctx *ctx, const char *value)
 {
     ctx->opts->tnl.dont_fragment = strcmp(value, "false") != 0;
@@ -307,6 +319,8 @@ static const struct option_parser option_parsers[] = {
     { "ttl", FOR_ALL, parse_ttl },
     { "csum", FOR_CSUM, parse_csum },
     { "seq", FOR_SEQ, parse_seq },
+    { "in_seq", FOR_ALL, parse_in_seq },
+    { "in_csum", FOR_CSUM, parse_in_csum },
     { "df_default", FOR_ALL, parse_df_default },
     { "egress_pkt_mark", FOR_ALL, parse_egress_pkt_mark },
     { "erspan_idx", FOR_ERSPAN, parse_erspan_idx },
@@ -544,6 +558,12 @@ gre_options_format(const struct gre_type *type,
     }
     if (tnl->set_seq) {
         smap_add(args, "seq", "true");
+    }
+    if (opts->in_seq) {
+        smap_add(args, "in_seq", "true");
+    }
+    if (opts->in_csum) {
+        smap_add(args, "in_csum", "true");
     }
     if (tnl->pt_mode != NETDEV_PT_LEGACY_L2) {
         smap_add(args, "packet_type",

@@ -33,6 +33,10 @@ struct smap;
 struct gre_options {
     /* What OVS's ofproto and xlate read through get_tunnel_config(). */
     struct netdev_tunnel_config tnl;
+
+    /* ovs-gre's own receive checks (Linux's iseq and icsum). */
+    bool in_seq;                /* Require and check sequence numbers. */
+    bool in_csum;               /* Require GRE checksums. */
 };
 
 int gre_options_parse(const struct gre_type *, const char *name,

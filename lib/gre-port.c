@@ -45,6 +45,8 @@ struct port_entry {
     bool out_key_any;               /* out_key=flow. */
     bool out_key_present;
     ovs_be32 out_key;
+
+    struct gre_port_policy policy;
 };
 
 struct port_table {
@@ -88,6 +90,9 @@ fill_entry(struct port_entry *e, struct gre_port *port)
     e->out_key_any = tnl->out_key_flow;
     e->out_key_present = tnl->out_key_present;
     e->out_key = be64_to_be32(tnl->out_key);
+    e->policy.pt_mode = tnl->pt_mode;
+    e->policy.in_seq = port->opts.in_seq;
+    e->policy.in_csum = port->opts.in_csum;
 }
 
 static void
@@ -128,6 +133,7 @@ gre_port_create(const char *name, const struct gre_type *type)
     gre_options_default(&port->opts);
     gre_stats_init(&port->stats);
     atomic_init(&port->tx_seq, 0);
+    atomic_init(&port->rx_seq, 0);
 
     ovs_mutex_lock(&ports_mutex);
     port->node = shash_add(&ports, name, port);
@@ -163,6 +169,8 @@ gre_port_configure(struct gre_port *port, const struct gre_options *opts)
 {
     ovs_mutex_lock(&ports_mutex);
     port->opts = *opts;
+    /* A new configuration starts a new receive sequence. */
+    atomic_store_relaxed(&port->rx_seq, 0);
     publish_table();
     ovs_mutex_unlock(&ports_mutex);
 }
@@ -192,13 +200,32 @@ match_addresses(const struct port_entry *e, const struct gre_port_key *k)
     return score;
 }
 
-/* Returns the port with the best score for 'k', or NULL.  'rx' selects the
- * receive key rules over the transmit ones. */
-static struct gre_port *
-lookup(const struct gre_port_key *k, bool rx)
+/* Returns how well a port in packet type mode 'pt_mode' takes a payload
+ * that is Ethernet or not ('is_eth'): -1 not at all, 1 for the legacy mode
+ * of that payload, 0 for a packet type aware port.  As in OVS's
+ * tnl_find(), a legacy port wins over a ptap one. */
+static int
+match_pt_mode(enum netdev_pt_mode pt_mode, bool is_eth)
+{
+    switch (pt_mode) {
+    case NETDEV_PT_LEGACY_L2:
+        return is_eth ? 1 : -1;
+    case NETDEV_PT_LEGACY_L3:
+        return is_eth ? -1 : 1;
+    case NETDEV_PT_AWARE:
+    default:
+        return 0;
+    }
+}
+
+/* Returns the entry with the best score for 'k', or NULL.  'rx' selects the
+ * receive rules (keys, and the packet type if 'check_pt') over the
+ * transmit ones. */
+static const struct port_entry *
+lookup(const struct gre_port_key *k, bool rx, bool check_pt)
 {
     struct port_table *t = ovsrcu_get(struct port_table *, &table);
-    struct gre_port *best = NULL;
+    const struct port_entry *best = NULL;
     int best_score = -1;
     ovs_be32 key = k->has_key ? k->key : 0;
 
@@ -231,20 +258,48 @@ lookup(const struct gre_port_key *k, bool rx)
         } else if (!k->has_key) {
             continue;
         }
+
+        score *= 2;
+        if (rx && check_pt) {
+            int pt = match_pt_mode(e->policy.pt_mode, k->is_eth);
+
+            if (pt < 0) {
+                continue;
+            }
+            score += pt;
+        }
         if (score > best_score) {
-            best = e->port;
+            best = e;
             best_score = score;
         }
     }
     return best;
 }
 
-/* Returns the port that receives a packet with the endpoints and key in
- * 'k' ('local' is the outer destination), or NULL if none does. */
+/* Returns the port that receives a packet with the endpoints, key and
+ * payload type in 'k' ('local' is the outer destination) and stores what
+ * to check of the packet in '*policy', or returns NULL if no port receives
+ * it.  If a port matches endpoints and key but takes only another payload
+ * type, returns that port with '*pt_mismatch' set to true, so that the
+ * caller can count the drop on it. */
 struct gre_port *
-gre_port_lookup_rx(const struct gre_port_key *k)
+gre_port_lookup_rx(const struct gre_port_key *k,
+                   struct gre_port_policy *policy, bool *pt_mismatch)
 {
-    return lookup(k, true);
+    const struct port_entry *e = lookup(k, true, true);
+
+    *pt_mismatch = false;
+    if (!e) {
+        e = lookup(k, true, false);
+        if (e) {
+            *pt_mismatch = true;
+            *policy = e->policy;
+            return e->port;
+        }
+        return NULL;
+    }
+    *policy = e->policy;
+    return e->port;
 }
 
 /* Returns the port that sends packets with the endpoints and key in 'k'
@@ -252,7 +307,33 @@ gre_port_lookup_rx(const struct gre_port_key *k)
 struct gre_port *
 gre_port_lookup_tx(const struct gre_port_key *k)
 {
-    return lookup(k, false);
+    const struct port_entry *e = lookup(k, false, false);
+
+    return e ? e->port : NULL;
+}
+
+#define RX_SEQ_VALID (UINT64_C(1) << 32)
+
+/* Decides whether 'port', which checks sequence numbers, accepts a packet
+ * with sequence number 'seq'.  The first packet after configuration is
+ * accepted; after that, a packet is accepted if 'seq' is not behind the
+ * next expected number in serial-number arithmetic (RFC 1982), so numbers
+ * may jump forward (lost packets) and wrap at 2**32.  Safe to call from
+ * several threads at once. */
+bool
+gre_port_seq_accept(struct gre_port *port, uint32_t seq)
+{
+    uint64_t old, new;
+
+    atomic_read_relaxed(&port->rx_seq, &old);
+    do {
+        if (old & RX_SEQ_VALID && (int32_t) (seq - (uint32_t) old) < 0) {
+            return false;
+        }
+        new = RX_SEQ_VALID | (uint32_t) (seq + 1);
+    } while (!atomic_compare_exchange_weak_relaxed(&port->rx_seq, &old,
+                                                    new));
+    return true;
 }
 
 /* Returns the counters of packets of 'type' dropped before their port was

@@ -49,6 +49,10 @@ struct gre_port {
     struct gre_options opts;            /* Main thread only. */
     struct gre_stats stats;
     atomic_uint32_t tx_seq;             /* Next GRE/ERSPAN sequence number. */
+
+    /* Receive sequence check: 0 before the first packet, otherwise
+     * RX_SEQ_VALID | the next expected sequence number. */
+    atomic_uint64_t rx_seq;
     struct shash_node *node;            /* In the table's name index. */
 };
 
@@ -60,13 +64,25 @@ struct gre_port_key {
     struct in6_addr remote;
     bool has_key;
     ovs_be32 key;                       /* GRE key or ERSPAN session ID. */
+    bool is_eth;                        /* Payload is Ethernet (receive). */
+};
+
+/* What the datapath checks on receive for a port, as configured when the
+ * table it was found in was published. */
+struct gre_port_policy {
+    enum netdev_pt_mode pt_mode;
+    bool in_seq;
+    bool in_csum;
 };
 
 struct gre_port *gre_port_create(const char *name, const struct gre_type *);
 void gre_port_destroy(struct gre_port *);
 void gre_port_configure(struct gre_port *, const struct gre_options *);
 
-struct gre_port *gre_port_lookup_rx(const struct gre_port_key *);
+struct gre_port *gre_port_lookup_rx(const struct gre_port_key *,
+                                    struct gre_port_policy *,
+                                    bool *pt_mismatch);
+bool gre_port_seq_accept(struct gre_port *, uint32_t seq);
 struct gre_port *gre_port_lookup_tx(const struct gre_port_key *);
 
 struct gre_stats *gre_type_stats(const struct gre_type *);

@@ -25,29 +25,47 @@
 #include "ovs-atomic.h"
 
 /* Why a packet was dropped.  GRE_DROP(ENUM, name, description): 'name' is
- * the counter's name in 'gre/show' and in Interface statistics (prefixed
- * there with "gre_"), 'description' says when it moves. */
+ * the counter's name in 'gre/show' and in Interface statistics,
+ * 'description' says when it moves. */
 #define GRE_DROP_REASONS                                                  \
     GRE_DROP(NOT_IP, "not_ip",                                            \
              "the outer header is neither IPv4 nor IPv6")                 \
-    GRE_DROP(IP_TRUNCATED, "ip_truncated",                                \
-             "the outer IP header or its payload is cut short")          \
     GRE_DROP(IP_HEADER, "ip_header",                                      \
              "the outer IP header is malformed")                          \
+    GRE_DROP(IP_TRUNCATED, "ip_truncated",                                \
+             "the outer IP header or its payload is cut short")          \
     GRE_DROP(IP_CSUM, "ip_csum",                                          \
              "the outer IPv4 header checksum is wrong")                   \
     GRE_DROP(IP_OPTIONS, "ip_options",                                    \
              "the outer IPv4 header has options")                         \
+    GRE_DROP(NOT_GRE, "not_gre",                                          \
+             "the outer IPv4 header's protocol is not GRE")               \
     GRE_DROP(GRE_TRUNCATED, "gre_truncated",                              \
-             "the GRE or ERSPAN header is cut short")                     \
+             "the GRE header is cut short")                               \
+    GRE_DROP(GRE_VERSION, "gre_version",                                  \
+             "the GRE version is not 0 (for example PPTP's version 1)")  \
+    GRE_DROP(GRE_ROUTING, "gre_routing",                                  \
+             "the GRE routing bit (RFC 1701) is set")                     \
     GRE_DROP(GRE_FLAGS, "gre_flags",                                      \
-             "the GRE header has a version, routing or flag bit this "    \
-             "port type does not allow")                                  \
+             "the GRE header has a reserved or RFC 1701 bit set, or a "   \
+             "flag ERSPAN does not use")                                  \
     GRE_DROP(GRE_CSUM, "gre_csum", "the GRE checksum is wrong")           \
+    GRE_DROP(GRE_CSUM_MISSING, "gre_csum_missing",                        \
+             "the port requires GRE checksums (in_csum) and the packet "  \
+             "has none")                                                  \
     GRE_DROP(GRE_PROTO, "gre_proto",                                      \
-             "the GRE protocol type cannot be carried by this port type") \
+             "the payload protocol cannot be carried by the port")        \
+    GRE_DROP(ERSPAN_TRUNCATED, "erspan_truncated",                        \
+             "the ERSPAN header is cut short")                            \
     GRE_DROP(ERSPAN_VERSION, "erspan_version",                            \
              "the ERSPAN header has an unknown version")                  \
+    GRE_DROP(NO_TUNNEL, "no_tunnel",                                      \
+             "no port has these endpoints and key")                       \
+    GRE_DROP(SEQ_MISSING, "seq_missing",                                  \
+             "the port checks sequence numbers (in_seq) and the packet "  \
+             "has none")                                                  \
+    GRE_DROP(SEQ_OLD, "seq_old",                                          \
+             "the sequence number is behind the last one accepted")      \
     GRE_DROP(TX_OFFLOAD, "tx_offload",                                    \
              "a packet to send carries offload flags the push path "      \
              "cannot honour")

@@ -139,6 +139,7 @@ gre_seq_offset(uint16_t flags)
 #define ERSPAN_V2_LEN 12                /* Type III header without the
                                          * optional platform subheader. */
 #define ERSPAN_V2_TS_OFFSET 4           /* Timestamp within the header. */
+#define ERSPAN_V2_PLATFORM_LEN 8        /* Optional subheader, when O. */
 
 /* Versions as they appear in the 'Ver' field and in tun_erspan_ver. */
 enum erspan_version {

@@ -17,16 +17,27 @@ TESTSUITE_AT = \
 	tests/gre-encap.at \
 	tests/gre-decap.at \
 	tests/gre-flow.at \
-	tests/gre-show.at
+	tests/gre-show.at \
+	tests/gre-rx.at \
+	tests/gre-pcap.at
 TESTSUITE = $(srcdir)/tests/testsuite
 AUTOTEST = $(AUTOM4TE) -l autotest \
 	-I '$(srcdir)/tests' -I '$(srcdir)' -I '$(OVS_SRCDIR)'
 
 EXTRA_DIST += $(TESTSUITE_AT) $(TESTSUITE) tests/package.m4 \
-	tests/upstream-tests.txt tests/run-upstream.sh tests/atlocal.in
+	tests/upstream-tests.txt tests/run-upstream.sh tests/atlocal.in \
+	tests/pcap2hex.py $(TEST_PCAPS) tests/pcap/README.md
+TEST_PCAPS = $(wildcard $(srcdir)/tests/pcap/*.pcap)
+
+# test-gre: the receive parser on frames given in hex.
+noinst_PROGRAMS = tests/test-gre
+tests_test_gre_SOURCES = tests/test-gre.c \
+	lib/gre-header.c lib/gre-stats.c lib/gre-type.c
+tests_test_gre_LDADD = $(OVS_BUILDDIR)/lib/libopenvswitch.la
+EXTRA_tests_test_gre_DEPENDENCIES = $(OVS_STAMP)
 DISTCLEANFILES += tests/atconfig tests/atlocal
 
-OVSGRE_AUTOTEST_PATH = $(abs_top_builddir)/vswitchd:$(OVS_BUILDDIR)/utilities:$(OVS_BUILDDIR)/ovsdb:$(OVS_BUILDDIR)/vtep:$(OVS_BUILDDIR)/tests:$(OVS_BUILDDIR)/ipsec
+OVSGRE_AUTOTEST_PATH = $(abs_top_builddir)/vswitchd:$(abs_top_builddir)/tests:$(OVS_BUILDDIR)/utilities:$(OVS_BUILDDIR)/ovsdb:$(OVS_BUILDDIR)/vtep:$(OVS_BUILDDIR)/tests:$(OVS_BUILDDIR)/ipsec
 
 $(srcdir)/tests/package.m4: $(top_srcdir)/configure.ac
 	$(AM_V_GEN){ \

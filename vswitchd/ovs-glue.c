@@ -53,6 +53,20 @@
  * '-Wl,--wrap=netdev_pop_header', calls for ovs-gre's classes go to
  * ovs-gre's batch functions instead and every other class to OVS's.
  *
+ * Shared local addresses.  OVS maps a received tunnel packet to a shared
+ * datapath port by its outer addresses only, so gre and erspan ports (or
+ * ip6gre and ip6erspan ports) on one local address all receive through
+ * whichever of the two datapath ports registered that address first.  The
+ * pop finds the right port anyway and marks packets meant for the other
+ * type (see "Cross-type delivery" in datapath/gre-netdev.h).  Here,
+ * '-Wl,--wrap=tnl_port_add' and '-Wl,--wrap=tnl_port_reconfigure' learn
+ * the datapath port number of each type, '-Wl,--wrap=tnl_port_receive'
+ * makes ofproto look a marked packet up among its type's ports, and
+ * '-Wl,--wrap=tnl_wc_init' keeps the mark in the megaflow match so that
+ * marked and unmarked packets never share a datapath flow.  (One datapath
+ * per type is assumed: with several userspace datapaths the last port
+ * number learned wins.)
+ *
  * Configuration errors.  OVS 3.1's bridge deletes a port whose
  * reconfiguration fails and writes Interface.error only when creating one,
  * so a bad option would lose a working tunnel.  ovs-gre's set_config
@@ -79,6 +93,9 @@
 #include "netdev-vport-private.h"
 #include "netdev-vport.h"
 #include "ofproto/ofproto-provider.h"
+#include "ofproto/tunnel.h"
+#include "openvswitch/flow.h"
+#include "flow.h"
 #include "openvswitch/vlog.h"
 #include "ovs-router.h"
 #include "ovs-thread.h"
@@ -262,7 +279,7 @@ glue_get_etheraddr(const struct netdev *netdev, struct eth_addr *mac)
 
 /* 'get_stats': the packet and byte counters that ofproto adds to the
  * netdev_vport through netdev_vport_inc_rx() and netdev_vport_inc_tx(),
- * the same ones OVS 3.1 reports. */
+ * the same ones OVS 3.1 reports, and ovs-gre's error and drop counters. */
 static int
 glue_get_stats(const struct netdev *netdev, struct netdev_stats *stats)
 {
@@ -274,6 +291,7 @@ glue_get_stats(const struct netdev *netdev, struct netdev_stats *stats)
     stats->rx_packets = vport->stats.rx_packets;
     stats->rx_bytes = vport->stats.rx_bytes;
     ovs_mutex_unlock(&vport->mutex);
+    gre_netdev_add_stats(netdev, stats);
     return 0;
 }
 
@@ -364,6 +382,22 @@ void __real_netdev_pop_header(struct netdev *, struct dp_packet_batch *);
 void __wrap_netdev_pop_header(struct netdev *, struct dp_packet_batch *);
 int __real_ofproto_vport_get_status(const struct ofproto *, ofp_port_t,
                                     char **errp);
+int __real_tnl_port_add(const struct ofport_dpif *, const struct netdev *,
+                        odp_port_t, bool native_tnl, const char name[]);
+int __wrap_tnl_port_add(const struct ofport_dpif *, const struct netdev *,
+                        odp_port_t, bool native_tnl, const char name[]);
+bool __real_tnl_port_reconfigure(const struct ofport_dpif *,
+                                 const struct netdev *, odp_port_t new_odp,
+                                 odp_port_t old_odp, bool native_tnl,
+                                 const char name[]);
+bool __wrap_tnl_port_reconfigure(const struct ofport_dpif *,
+                                 const struct netdev *, odp_port_t new_odp,
+                                 odp_port_t old_odp, bool native_tnl,
+                                 const char name[]);
+const struct ofport_dpif *__real_tnl_port_receive(const struct flow *);
+const struct ofport_dpif *__wrap_tnl_port_receive(const struct flow *);
+void __real_tnl_wc_init(struct flow *, struct flow_wildcards *);
+void __wrap_tnl_wc_init(struct flow *, struct flow_wildcards *);
 int __wrap_ofproto_vport_get_status(const struct ofproto *, ofp_port_t,
                                     char **errp);
 
@@ -444,4 +478,91 @@ __wrap_ofproto_vport_get_status(const struct ofproto *ofproto,
         }
     }
     return 0;
+}
+
+/* The datapath port number of each of ovs-gre's types, ODPP_NONE until a
+ * port of that type is added to a bridge.  Written by the main thread,
+ * read by handler threads. */
+static atomic_uint32_t type_odp[GRE_N_TYPES] = {
+    ATOMIC_VAR_INIT(UINT32_MAX), ATOMIC_VAR_INIT(UINT32_MAX),
+    ATOMIC_VAR_INIT(UINT32_MAX), ATOMIC_VAR_INIT(UINT32_MAX),
+};
+BUILD_ASSERT_DECL(GRE_N_TYPES == 4);
+
+static void
+learn_type_odp(const struct netdev *netdev, odp_port_t odp_port)
+{
+    if (glue_is_gre_class(netdev_get_class(netdev))) {
+        const struct gre_type *type = glue_class_type(netdev_get_class(netdev));
+
+        atomic_store_relaxed(&type_odp[type->index], odp_to_u32(odp_port));
+    }
+}
+
+/* Returns the index of the type whose datapath port is 'odp_port', or -1
+ * if it is none of ovs-gre's. */
+static int
+type_of_odp(odp_port_t odp_port)
+{
+    for (int i = 0; i < GRE_N_TYPES; i++) {
+        uint32_t odp;
+
+        atomic_read_relaxed(&type_odp[i], &odp);
+        if (odp == odp_to_u32(odp_port)) {
+            return i;
+        }
+    }
+    return -1;
+}
+
+/* ofproto adds a tunnel port: learns its type's datapath port. */
+int
+__wrap_tnl_port_add(const struct ofport_dpif *ofport,
+                    const struct netdev *netdev, odp_port_t odp_port,
+                    bool native_tnl, const char name[])
+{
+    learn_type_odp(netdev, odp_port);
+    return __real_tnl_port_add(ofport, netdev, odp_port, native_tnl, name);
+}
+
+/* ofproto reconfigures a tunnel port: learns its type's datapath port. */
+bool
+__wrap_tnl_port_reconfigure(const struct ofport_dpif *ofport,
+                            const struct netdev *netdev, odp_port_t new_odp,
+                            odp_port_t old_odp, bool native_tnl,
+                            const char name[])
+{
+    learn_type_odp(netdev, new_odp);
+    return __real_tnl_port_reconfigure(ofport, netdev, new_odp, old_odp,
+                                       native_tnl, name);
+}
+
+/* ofproto maps a received tunnel packet to its port: a packet the pop
+ * marked for another type is looked up among that type's ports. */
+const struct ofport_dpif *
+__wrap_tnl_port_receive(const struct flow *flow)
+{
+    int target = gre_xtype_from_mark(flow->tunnel.tp_dst);
+
+    if (target >= 0 && type_of_odp(flow->in_port.odp_port) >= 0) {
+        struct flow copy = *flow;
+        uint32_t odp;
+
+        atomic_read_relaxed(&type_odp[target], &odp);
+        copy.in_port.odp_port = u32_to_odp(odp);
+        return __real_tnl_port_receive(&copy);
+    }
+    return __real_tnl_port_receive(flow);
+}
+
+/* xlate starts on a received tunnel packet: a marked packet's mark is part
+ * of the megaflow match. */
+void
+__wrap_tnl_wc_init(struct flow *flow, struct flow_wildcards *wc)
+{
+    __real_tnl_wc_init(flow, wc);
+    if (gre_xtype_from_mark(flow->tunnel.tp_dst) >= 0
+        && type_of_odp(flow->in_port.odp_port) >= 0) {
+        wc->masks.tunnel.tp_dst = OVS_BE16_MAX;
+    }
 }
