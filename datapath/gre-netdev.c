@@ -415,14 +415,14 @@ pop_one(const struct gre_type *type, struct dp_packet *packet,
     return packet;
 }
 
-/* Runs the datapath's tnl_pop action on 'batch', received on 'netdev', the
- * shared datapath port of its type: decapsulates every packet in place and
- * drops (deleting and counting) every packet that fails validation.
- * Called through the interposed netdev_pop_header(). */
+/* Runs the datapath's tnl_pop action on 'batch', received on the shared
+ * datapath port of 'type': decapsulates every packet in place and drops
+ * (deleting and counting) every packet that is malformed, that no port
+ * receives or that its port refuses. */
 void
-gre_netdev_pop_batch(struct netdev *netdev, struct dp_packet_batch *batch)
+gre_netdev_pop_type_batch(const struct gre_type *type,
+                          struct dp_packet_batch *batch)
 {
-    const struct gre_type *type = netdev_gre_type(netdev);
     size_t i, size = dp_packet_batch_size(batch);
     struct gre_port *run_port = NULL;
     struct dp_packet *packet;
@@ -451,6 +451,15 @@ gre_netdev_pop_batch(struct netdev *netdev, struct dp_packet_batch *batch)
         dp_packet_batch_refill(batch, packet, i);
     }
     count_rx(run_port, run_n, run_bytes);
+}
+
+/* Runs the datapath's tnl_pop action on 'batch', received on 'netdev', the
+ * shared datapath port of its type (see gre_netdev_pop_type_batch()).
+ * Called through the interposed netdev_pop_header(). */
+void
+gre_netdev_pop_batch(struct netdev *netdev, struct dp_packet_batch *batch)
+{
+    gre_netdev_pop_type_batch(netdev_gre_type(netdev), batch);
 }
 
 /* netdev_class 'pop_header' of each type: the same as

@@ -83,5 +83,7 @@ gre_xtype_from_mark(ovs_be16 tp_dst)
 void gre_netdev_push_batch(const struct netdev *, struct dp_packet_batch *,
                            const struct ovs_action_push_tnl *);
 void gre_netdev_pop_batch(struct netdev *, struct dp_packet_batch *);
+void gre_netdev_pop_type_batch(const struct gre_type *,
+                               struct dp_packet_batch *);
 
 #endif /* gre-netdev.h */

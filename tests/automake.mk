@@ -74,3 +74,31 @@ clean-local: clean-testsuite
 clean-testsuite:
 	test ! -f '$(TESTSUITE)' || $(SHELL) '$(TESTSUITE)' -C tests --clean
 	rm -rf tests/testsuite.dir tests/testsuite.log
+
+# Fuzzing: 'make check-fuzz' builds tests/fuzz-pop with clang, libFuzzer,
+# AddressSanitizer and UndefinedBehaviorSanitizer, seeds it with every frame
+# of the public captures, and runs it for FUZZ_SECONDS.  A crash, a leak or
+# undefined behaviour fails the target and leaves the input in tests/.
+FUZZ_CC = clang
+FUZZ_SECONDS = 60
+FUZZ_CFLAGS = -g -O1 -fsanitize=fuzzer,address,undefined \
+	-fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZ_SRCS = tests/fuzz-pop.c $(filter %.c,$(OVSGRE_SOURCES))
+EXTRA_DIST += tests/fuzz-pop.c
+CLEANFILES += tests/fuzz-pop
+.PHONY: check-fuzz fuzz-seeds
+tests/fuzz-pop: $(addprefix $(srcdir)/,$(FUZZ_SRCS)) $(OVS_STAMP)
+	$(AM_V_CCLD)$(LIBTOOL) --quiet --tag=CC --mode=link $(FUZZ_CC) \
+	  $(FUZZ_CFLAGS) $(AM_CPPFLAGS) -w -o $@ \
+	  $(addprefix $(srcdir)/,$(FUZZ_SRCS)) $(OVSGRE_WRAP) $(OVS_LIBS)
+
+fuzz-seeds:
+	rm -rf tests/fuzz-seeds && $(MKDIR_P) tests/fuzz-seeds
+	for f in $(srcdir)/tests/pcap/*.pcap; do \
+	  $(PYTHON3) $(srcdir)/tests/pcap2hex.py $$f; \
+	done | $(PYTHON3) -c 'import sys; [open("tests/fuzz-seeds/%04d" % i, "wb").write(bytes.fromhex(l.strip())) for i, l in enumerate(sys.stdin)]'
+
+check-fuzz: tests/fuzz-pop fuzz-seeds
+	$(MKDIR_P) tests/fuzz-corpus
+	cd tests && ./fuzz-pop -max_total_time=$(FUZZ_SECONDS) \
+	  -print_final_stats=1 -detect_leaks=1 fuzz-corpus fuzz-seeds

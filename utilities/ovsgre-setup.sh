@@ -9,9 +9,10 @@
 # can be run again: what is installed and built is reused.
 #
 # 'check' runs ovs-gre's own autotest suite and the upstream Open vSwitch
-# tunnel tests against our ovs-vswitchd, and ends with one line
-# "summary: N passed, N failed, N skipped" over both.  TESTSUITEFLAGS
-# (default -j3) is passed to both suites.
+# tunnel tests against our ovs-vswitchd, then a short fuzzing pass over the
+# receive path (OVSGRE_FUZZ_SECONDS, default 20), and ends with one line
+# "summary: N passed, N failed, N skipped" over all of them.
+# TESTSUITEFLAGS (default -j3) is passed to both suites.
 
 set -e -o pipefail
 
@@ -24,6 +25,7 @@ packages="
     autoconf automake libtool make gcc libc6-dev pkgconf binutils
     openvswitch-source libssl-dev libcap-ng-dev libunbound-dev
     python3 python3-scapy iproute2 iputils-ping procps tshark
+    clang libclang-rt-14-dev
 "
 
 log() {
@@ -67,27 +69,37 @@ build() {
     make -C "$builddir" -j"$jobs"
 }
 
-# Prints "summary: N passed, N failed, N skipped" for the autotest logs
-# given as arguments.
+# Prints "summary: N passed, N failed, N skipped" for the autotest output
+# in file $1, plus $2 more passed and $3 more failed (the fuzzing pass).
 summarize() {
-    awk '
+    awk -v extra_passed="$2" -v extra_failed="$3" '
         /^ *[0-9]+: .* ok$/ { passed++ }
         /^ *[0-9]+: .* ok *\(expected failure\)$/ { passed++ }
         /^ *[0-9]+: .* FAILED \(/ { failed++ }
         /^ *[0-9]+: .* skipped \(/ { skipped++ }
         END { printf "summary: %d passed, %d failed, %d skipped\n",
-                     passed, failed, skipped }' "$@"
+                     passed + extra_passed, failed + extra_failed,
+                     skipped }' "$1"
 }
 
 run_checks() {
     local flags=${TESTSUITEFLAGS:--j$jobs} status=0 out
+    local fuzz_seconds=${OVSGRE_FUZZ_SECONDS:-20} fuzz_ok=0 fuzz_failed=0
     out=$builddir/check-output.txt
     log "running ovs-gre's tests and the upstream OVS tunnel tests"
     if ! make -C "$builddir" check TESTSUITEFLAGS="$flags" 2>&1 \
             | tee "$out"; then
         status=1
     fi
-    summarize "$out"
+    log "fuzzing the receive path for $fuzz_seconds seconds"
+    if make -C "$builddir" check-fuzz FUZZ_SECONDS="$fuzz_seconds" 2>&1 \
+            | tail -n 12; then
+        fuzz_ok=1
+    else
+        fuzz_failed=1
+        status=1
+    fi
+    summarize "$out" "$fuzz_ok" "$fuzz_failed"
     return $status
 }
 
