@@ -75,7 +75,8 @@ gre_set_config(struct netdev *netdev, const struct smap *args, char **errp)
     struct gre_options opts;
     char *error = NULL;
 
-    if (gre_options_parse(netdev_gre_type(netdev), name, args, &opts, &error)) {
+    if (gre_options_parse(netdev_gre_type(netdev), name, args, &opts,
+                          &error)) {
         VLOG_WARN("%s", error);
         if (!dev->port) {
             *errp = error;
@@ -164,13 +165,14 @@ template_key(const struct ovs_action_push_tnl *data,
     k->ipv6 = plan->ipv6;
     if (plan->ipv6) {
         const struct ovs_16aligned_ip6_hdr *ip6 =
-            (const struct ovs_16aligned_ip6_hdr *) (h + plan->ip_ofs);
+            ALIGNED_CAST(const struct ovs_16aligned_ip6_hdr *,
+                         h + plan->ip_ofs);
 
         memcpy(&k->local, &ip6->ip6_src, sizeof k->local);
         memcpy(&k->remote, &ip6->ip6_dst, sizeof k->remote);
     } else {
         const struct ip_header *ip =
-            (const struct ip_header *) (h + plan->ip_ofs);
+            ALIGNED_CAST(const struct ip_header *, h + plan->ip_ofs);
 
         in6_addr_set_mapped_ipv4(&k->local, get_16aligned_be32(&ip->ip_src));
         in6_addr_set_mapped_ipv4(&k->remote,
@@ -178,15 +180,16 @@ template_key(const struct ovs_action_push_tnl *data,
     }
 
     if (kind == GRE_KIND_ERSPAN) {
-        const uint8_t *ers = h + plan->gre_ofs + gre_calc_hlen(plan->gre_flags);
+        size_t ers_ofs = plan->gre_ofs + gre_calc_hlen(plan->gre_flags);
 
         k->has_key = true;
-        k->key = htonl(erspan_word_get(ers, 0) & ERSPAN_SID_BITS);
+        k->key = htonl(erspan_word_get(h + ers_ofs, 0) & ERSPAN_SID_BITS);
     } else if (plan->gre_flags & GRE_KEY) {
+        size_t key_ofs = plan->gre_ofs + gre_key_offset(plan->gre_flags);
+
         k->has_key = true;
-        k->key = get_16aligned_be32((const ovs_16aligned_be32 *)
-                                    (h + plan->gre_ofs
-                                     + gre_key_offset(plan->gre_flags)));
+        k->key = get_16aligned_be32(ALIGNED_CAST(const ovs_16aligned_be32 *,
+                                                 h + key_ofs));
     }
 }
 
@@ -200,7 +203,8 @@ has_offload_flags(const struct dp_packet *packet)
  * the counters to add to and the sequence number to draw from.  Returns
  * the port, or NULL (the counters and sequence are then per type). */
 static struct gre_port *
-prepare_push(const struct gre_type *type, const struct ovs_action_push_tnl *data,
+prepare_push(const struct gre_type *type,
+             const struct ovs_action_push_tnl *data,
              struct gre_push_plan *plan, struct gre_stats **stats,
              atomic_uint32_t **seqp)
 {
@@ -601,7 +605,9 @@ gre_get_custom_stats(const struct netdev *netdev,
     custom->counters = xcalloc(GRE_N_DROPS, sizeof *custom->counters);
     for (int i = 0; i < GRE_N_DROPS; i++) {
         if (snap.drops[i]) {
-            struct netdev_custom_counter *c = &custom->counters[custom->size++];
+            struct netdev_custom_counter *c;
+
+            c = &custom->counters[custom->size++];
 
             ovs_strlcpy(c->name, gre_drop_name(i), sizeof c->name);
             c->value = snap.drops[i];

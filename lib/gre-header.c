@@ -42,14 +42,15 @@ build_eth_ip(struct ovs_action_push_tnl *data,
 {
     const struct flow_tnl *tnl = &params->flow->tunnel;
     uint8_t *h = (uint8_t *) data->header;
-    struct eth_header *eth = (struct eth_header *) h;
+    struct eth_header *eth = ALIGNED_CAST(struct eth_header *, h);
 
     eth->eth_dst = params->dmac;
     eth->eth_src = params->smac;
     eth->eth_type = htons(params->is_ipv6 ? ETH_TYPE_IPV6 : ETH_TYPE_IP);
 
     if (!params->is_ipv6) {
-        struct ip_header *ip = (struct ip_header *) (h + ETH_HEADER_LEN);
+        struct ip_header *ip = ALIGNED_CAST(struct ip_header *,
+                                            h + ETH_HEADER_LEN);
 
         ip->ip_ihl_ver = IP_IHL_VER(5, 4);
         ip->ip_tos = tnl->ip_tos;
@@ -57,7 +58,8 @@ build_eth_ip(struct ovs_action_push_tnl *data,
         ip->ip_proto = IPPROTO_GRE;
         ip->ip_frag_off = (tnl->flags & FLOW_TNL_F_DONT_FRAGMENT
                            ? htons(IP_DF) : 0);
-        put_16aligned_be32(&ip->ip_src, in6_addr_get_mapped_ipv4(params->s_ip));
+        put_16aligned_be32(&ip->ip_src,
+                           in6_addr_get_mapped_ipv4(params->s_ip));
         put_16aligned_be32(&ip->ip_dst, tnl->ip_dst);
         /* Total length stays 0 here; the push adds it incrementally. */
         ip->ip_csum = csum(ip, IP_HEADER_LEN);
@@ -65,7 +67,7 @@ build_eth_ip(struct ovs_action_push_tnl *data,
     } else {
         struct ovs_16aligned_ip6_hdr *ip6;
 
-        ip6 = (struct ovs_16aligned_ip6_hdr *) (h + ETH_HEADER_LEN);
+        ip6 = ALIGNED_CAST(struct ovs_16aligned_ip6_hdr *, h + ETH_HEADER_LEN);
         put_16aligned_be32(&ip6->ip6_flow,
                            htonl(6 << 28 | (uint32_t) tnl->ip_tos << 20));
         ip6->ip6_hlim = tnl->ip_ttl;
@@ -82,7 +84,7 @@ static size_t
 build_gre(uint8_t *greh_, const struct netdev_tunnel_config *cfg,
           const struct flow *flow)
 {
-    struct gre_base_hdr *greh = (struct gre_base_hdr *) greh_;
+    struct gre_base_hdr *greh = ALIGNED_CAST(struct gre_base_hdr *, greh_);
     uint16_t flags = 0;
 
     if (flow->packet_type == htonl(PT_ETH)) {
@@ -98,8 +100,8 @@ build_gre(uint8_t *greh_, const struct netdev_tunnel_config *cfg,
     }
     if (cfg->out_key_present) {
         flags |= GRE_KEY;
-        put_16aligned_be32((ovs_16aligned_be32 *)
-                           (greh_ + gre_key_offset(flags)),
+        put_16aligned_be32(ALIGNED_CAST(ovs_16aligned_be32 *,
+                                        greh_ + gre_key_offset(flags)),
                            be64_to_be32(flow->tunnel.tun_id));
     }
     if (cfg->set_seq) {
@@ -116,7 +118,7 @@ static size_t
 build_erspan(uint8_t *greh_, const struct netdev_tunnel_config *cfg,
              const struct flow *flow)
 {
-    struct gre_base_hdr *greh = (struct gre_base_hdr *) greh_;
+    struct gre_base_hdr *greh = ALIGNED_CAST(struct gre_base_hdr *, greh_);
     uint32_t tun_id = ntohll(flow->tunnel.tun_id);
     uint8_t *ers = greh_ + GRE_BASE_LEN + GRE_OPTION_LEN;
     int ver;
@@ -200,7 +202,7 @@ gre_push_plan_init(struct gre_push_plan *plan,
                    const struct ovs_action_push_tnl *data)
 {
     const uint8_t *h = (const uint8_t *) data->header;
-    const struct eth_header *eth = (const struct eth_header *) h;
+    const struct eth_header *eth = ALIGNED_CAST(const struct eth_header *, h);
     const struct gre_base_hdr *greh;
     uint16_t flags;
 
@@ -211,7 +213,7 @@ gre_push_plan_init(struct gre_push_plan *plan,
     plan->gre_ofs = plan->ip_ofs + (plan->ipv6 ? IPV6_HEADER_LEN
                                     : IP_HEADER_LEN);
 
-    greh = (const struct gre_base_hdr *) (h + plan->gre_ofs);
+    greh = ALIGNED_CAST(const struct gre_base_hdr *, h + plan->gre_ofs);
     flags = ntohs(greh->flags);
     plan->gre_flags = flags;
     plan->csum = (flags & GRE_CSUM) != 0;
@@ -259,30 +261,42 @@ gre_push_header(struct dp_packet *packet,
     if (plan->ipv6) {
         struct ovs_16aligned_ip6_hdr *ip6;
 
-        ip6 = (struct ovs_16aligned_ip6_hdr *) (h + plan->ip_ofs);
+        ip6 = ALIGNED_CAST(struct ovs_16aligned_ip6_hdr *, h + plan->ip_ofs);
         ip6->ip6_plen = htons(l3_len - IPV6_HEADER_LEN);
     } else {
-        struct ip_header *ip = (struct ip_header *) (h + plan->ip_ofs);
+        struct ip_header *ip = ALIGNED_CAST(struct ip_header *,
+                                            h + plan->ip_ofs);
 
         ip->ip_tot_len = htons(l3_len);
         ip->ip_csum = recalc_csum16(ip->ip_csum, 0, ip->ip_tot_len);
     }
 
     if (plan->seq_ofs) {
-        put_16aligned_be32((ovs_16aligned_be32 *) (h + plan->seq_ofs),
+        put_16aligned_be32(ALIGNED_CAST(ovs_16aligned_be32 *,
+                                        h + plan->seq_ofs),
                            htonl(seq));
     }
     if (plan->ts_ofs) {
-        put_16aligned_be32((ovs_16aligned_be32 *) (h + plan->ts_ofs),
+        put_16aligned_be32(ALIGNED_CAST(ovs_16aligned_be32 *,
+                                        h + plan->ts_ofs),
                            timestamp);
     }
     if (plan->csum) {
         /* Covers the GRE header with the sequence number written. */
-        ovs_be16 *csum_opt = (ovs_be16 *) (h + plan->gre_ofs + GRE_BASE_LEN);
+        ovs_be16 *csum_opt = ALIGNED_CAST(ovs_be16 *,
+                                          h + plan->gre_ofs + GRE_BASE_LEN);
 
         *csum_opt = csum(h + plan->gre_ofs,
                          dp_packet_size(packet) - plan->gre_ofs);
     }
+}
+
+/* Returns the GRE option at 'ofs' bytes into the GRE header 'greh'. */
+static const ovs_16aligned_be32 *
+gre_option(const struct gre_base_hdr *greh, size_t ofs)
+{
+    return ALIGNED_CAST(const ovs_16aligned_be32 *,
+                        (const uint8_t *) greh + ofs);
 }
 
 /* Fails the parse in progress with drop reason 'reason'. */
@@ -311,7 +325,8 @@ parse_outer_ip(const struct dp_packet *packet, struct flow_tnl *tnl,
 
     switch (base[l3] >> 4) {
     case 4: {
-        const struct ip_header *ip = (const struct ip_header *) (base + l3);
+        const struct ip_header *ip = ALIGNED_CAST(const struct ip_header *,
+                                                  base + l3);
         size_t ihl, tot_len;
 
         if (size - l3 < IP_HEADER_LEN) {
@@ -360,7 +375,7 @@ parse_outer_ip(const struct dp_packet *packet, struct flow_tnl *tnl,
         if (size - l3 < IPV6_HEADER_LEN) {
             return parse_fail(info, GRE_DROP_IP_TRUNCATED);
         }
-        ip6 = (const struct ovs_16aligned_ip6_hdr *) (base + l3);
+        ip6 = ALIGNED_CAST(const struct ovs_16aligned_ip6_hdr *, base + l3);
         end = l3 + IPV6_HEADER_LEN + ntohs(ip6->ip6_plen);
         if (end > size) {
             return parse_fail(info, GRE_DROP_IP_TRUNCATED);
@@ -500,7 +515,7 @@ gre_parse_packet(struct dp_packet *packet, struct flow_tnl *tnl,
     if (avail < GRE_BASE_LEN) {
         return parse_fail(info, GRE_DROP_GRE_TRUNCATED);
     }
-    greh = (const struct gre_base_hdr *) (base + l4);
+    greh = ALIGNED_CAST(const struct gre_base_hdr *, base + l4);
     flags = ntohs(greh->flags);
     info->gre_flags = flags;
     info->protocol = greh->protocol;
@@ -519,17 +534,15 @@ gre_parse_packet(struct dp_packet *packet, struct flow_tnl *tnl,
 
     if (flags & GRE_KEY) {
         info->has_key = true;
-        info->key = get_16aligned_be32((const ovs_16aligned_be32 *)
-                                       ((const uint8_t *) greh
-                                        + gre_key_offset(flags)));
+        info->key = get_16aligned_be32(gre_option(greh,
+                                                  gre_key_offset(flags)));
         tnl->tun_id = be32_to_be64(info->key);
         tnl->flags |= FLOW_TNL_F_KEY;
     }
     if (flags & GRE_SEQ) {
         info->has_seq = true;
-        info->seq = ntohl(get_16aligned_be32((const ovs_16aligned_be32 *)
-                                             ((const uint8_t *) greh
-                                              + gre_seq_offset(flags))));
+        info->seq = ntohl(get_16aligned_be32(
+                              gre_option(greh, gre_seq_offset(flags))));
     }
     if (flags & GRE_CSUM) {
         info->has_csum = true;

@@ -32,10 +32,11 @@
  *     sequence number and the ERSPAN timestamp.
  *
  * Receive: gre_parse_packet() validates the outer IP header and the GRE
- * (and, for GRE protocol 0x88be or 0x22eb, ERSPAN type I, II or III) header of a packet whose l3 and l4 offsets are set, fills a
- * small neutral 'struct gre_rx_info' and returns the number of bytes to
- * pull, or a negative errno with the drop reason in the info.  It reads
- * nothing past the end of the packet and writes nothing into it.
+ * header (and, for GRE protocol 0x88be or 0x22eb, the ERSPAN type I, II or
+ * III header) of a packet whose l3 and l4 offsets are set, fills a small
+ * neutral 'struct gre_rx_info' and returns the number of bytes to pull, or
+ * a negative errno with the drop reason in the info.  It reads nothing
+ * past the end of the packet and writes nothing into it.
  *
  * Error convention: builders return 0 or a positive errno; parsers return a
  * length or a negative errno. */

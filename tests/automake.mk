@@ -77,7 +77,8 @@ clean-testsuite:
 
 # Fuzzing: 'make check-fuzz' builds tests/fuzz-pop with clang, libFuzzer,
 # AddressSanitizer and UndefinedBehaviorSanitizer, seeds it with every frame
-# of the public captures, and runs it for FUZZ_SECONDS.  A crash, a leak or
+# of the public captures (as captured, and rewritten to the endpoints of the
+# harness's ports), and runs it for FUZZ_SECONDS.  A crash, a leak or
 # undefined behaviour fails the target and leaves the input in tests/.
 FUZZ_CC = clang
 FUZZ_SECONDS = 60
@@ -96,6 +97,7 @@ fuzz-seeds:
 	rm -rf tests/fuzz-seeds && $(MKDIR_P) tests/fuzz-seeds
 	for f in $(srcdir)/tests/pcap/*.pcap; do \
 	  $(PYTHON3) $(srcdir)/tests/pcap2hex.py $$f; \
+	  $(PYTHON3) $(srcdir)/tests/pcap2hex.py --to-port $$f; \
 	done | $(PYTHON3) -c 'import sys; [open("tests/fuzz-seeds/%04d" % i, "wb").write(bytes.fromhex(l.strip())) for i, l in enumerate(sys.stdin)]'
 
 check-fuzz: tests/fuzz-pop fuzz-seeds

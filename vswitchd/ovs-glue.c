@@ -493,7 +493,8 @@ static void
 learn_type_odp(const struct netdev *netdev, odp_port_t odp_port)
 {
     if (glue_is_gre_class(netdev_get_class(netdev))) {
-        const struct gre_type *type = glue_class_type(netdev_get_class(netdev));
+        const struct netdev_class *class = netdev_get_class(netdev);
+        const struct gre_type *type = glue_class_type(class);
 
         atomic_store_relaxed(&type_odp[type->index], odp_to_u32(odp_port));
     }
