@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "dp-packet.h"
+#include "gre-dp.h"
 #include "gre-header.h"
 #include "gre-options.h"
 #include "gre-port.h"
@@ -44,9 +45,6 @@ VLOG_DEFINE_THIS_MODULE(gre_netdev);
 
 static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 20);
 
-/* Sequence numbers of packets whose sending port is not in the table (a
- * datapath flow that outlived its port), per type. */
-static atomic_uint32_t orphan_tx_seq[GRE_N_TYPES];
 
 /* Returns the port type of 'netdev'. */
 static const struct gre_type *
@@ -151,135 +149,16 @@ gre_build_header_cb(const struct netdev *netdev,
     return error;
 }
 
-/* Fills 'k' with the endpoints and key of the header template in 'data',
- * laid out as 'plan' says. */
-static void
-template_key(const struct ovs_action_push_tnl *data,
-             const struct gre_push_plan *plan, enum gre_kind kind,
-             struct gre_port_key *k)
-{
-    const uint8_t *h = (const uint8_t *) data->header;
-
-    memset(k, 0, sizeof *k);
-    k->kind = kind;
-    k->ipv6 = plan->ipv6;
-    if (plan->ipv6) {
-        const struct ovs_16aligned_ip6_hdr *ip6 =
-            ALIGNED_CAST(const struct ovs_16aligned_ip6_hdr *,
-                         h + plan->ip_ofs);
-
-        memcpy(&k->local, &ip6->ip6_src, sizeof k->local);
-        memcpy(&k->remote, &ip6->ip6_dst, sizeof k->remote);
-    } else {
-        const struct ip_header *ip =
-            ALIGNED_CAST(const struct ip_header *, h + plan->ip_ofs);
-
-        in6_addr_set_mapped_ipv4(&k->local, get_16aligned_be32(&ip->ip_src));
-        in6_addr_set_mapped_ipv4(&k->remote,
-                                 get_16aligned_be32(&ip->ip_dst));
-    }
-
-    if (kind == GRE_KIND_ERSPAN) {
-        size_t ers_ofs = plan->gre_ofs + gre_calc_hlen(plan->gre_flags);
-
-        k->has_key = true;
-        k->key = htonl(erspan_word_get(h + ers_ofs, 0) & ERSPAN_SID_BITS);
-    } else if (plan->gre_flags & GRE_KEY) {
-        size_t key_ofs = plan->gre_ofs + gre_key_offset(plan->gre_flags);
-
-        k->has_key = true;
-        k->key = get_16aligned_be32(ALIGNED_CAST(const ovs_16aligned_be32 *,
-                                                 h + key_ofs));
-    }
-}
-
-static bool
-has_offload_flags(const struct dp_packet *packet)
-{
-    return dp_packet_hwol_is_tso(packet) || dp_packet_hwol_l4_mask(packet);
-}
-
-/* Reads the header template in 'data' into 'plan' and finds what sends it:
- * the counters to add to and the sequence number to draw from.  Returns
- * the port, or NULL (the counters and sequence are then per type). */
-static struct gre_port *
-prepare_push(const struct gre_type *type,
-             const struct ovs_action_push_tnl *data,
-             struct gre_push_plan *plan, struct gre_stats **stats,
-             atomic_uint32_t **seqp)
-{
-    struct gre_port_key key;
-    struct gre_port *port;
-
-    gre_push_plan_init(plan, data);
-    template_key(data, plan, type->kind, &key);
-    port = gre_port_lookup_tx(&key);
-    *stats = port ? &port->stats : gre_type_stats(type);
-    *seqp = port ? &port->tx_seq : &orphan_tx_seq[type->index];
-    return port;
-}
-
-/* Reserves 'n' consecutive sequence numbers from '*seqp' if 'plan' sends
- * sequence numbers, and returns the first. */
-static uint32_t
-reserve_seq(const struct gre_push_plan *plan, atomic_uint32_t *seqp,
-            uint32_t n)
-{
-    uint32_t first = 0;
-
-    if (plan->seq_ofs && n) {
-        atomic_add_relaxed(seqp, n, &first);
-    }
-    return first;
-}
-
-/* Runs the datapath's tnl_push action on 'batch': pushes the header in
- * 'data' on every packet, which keeps its place in the batch, and points
- * its metadata at 'data->out_port'.  A packet the push cannot honour is
- * deleted and counted.  Called through the interposed netdev_push_header()
- * with 'netdev' the shared datapath port of its type. */
+/* Runs the datapath's tnl_push action on 'batch' for 'netdev', the shared
+ * datapath port of its type (see gre_dp_push_batch()).  Called through the
+ * interposed netdev_push_header(). */
 void
 gre_netdev_push_batch(const struct netdev *netdev,
                       struct dp_packet_batch *batch,
                       const struct ovs_action_push_tnl *data)
 {
-    const struct gre_type *type = netdev_gre_type(netdev);
-    size_t i, size = dp_packet_batch_size(batch);
-    struct gre_push_plan plan;
-    struct gre_port *port;
-    struct gre_stats *stats;
-    atomic_uint32_t *seqp;
-    struct dp_packet *packet;
-    uint32_t seq, n_ok = 0;
-    uint64_t bytes = 0;
-    ovs_be32 ts;
-
-    port = prepare_push(type, data, &plan, &stats, &seqp);
-    DP_PACKET_BATCH_FOR_EACH (j, packet, batch) {
-        n_ok += !has_offload_flags(packet);
-    }
-    seq = reserve_seq(&plan, seqp, n_ok);
-    ts = plan.ts_ofs ? gre_erspan_timestamp() : 0;
-
-    DP_PACKET_BATCH_REFILL_FOR_EACH (i, size, packet, batch) {
-        if (OVS_UNLIKELY(has_offload_flags(packet))) {
-            gre_stats_add(&stats->drops[GRE_DROP_TX_OFFLOAD], 1);
-            VLOG_WARN_RL(&rl, "%s: Tunneling packets with HW offload flags "
-                         "is not supported: packet dropped",
-                         netdev_get_name(netdev));
-            dp_packet_delete(packet);
-            continue;
-        }
-        bytes += dp_packet_size(packet);
-        gre_push_header(packet, data, &plan, seq++, ts);
-        pkt_metadata_init(&packet->md, data->out_port);
-        dp_packet_batch_refill(batch, packet, i);
-    }
-
-    if (n_ok && port) {
-        gre_stats_add(&stats->tx_packets, n_ok);
-        gre_stats_add(&stats->tx_bytes, bytes);
-    }
+    gre_dp_push_batch(netdev_gre_type(netdev), netdev_get_name(netdev),
+                      batch, data);
 }
 
 /* netdev_class 'push_header': pushes the header in 'data' on one 'packet',
@@ -289,220 +168,43 @@ static void
 gre_push_header_cb(const struct netdev *netdev, struct dp_packet *packet,
                    const struct ovs_action_push_tnl *data)
 {
-    const struct gre_type *type = netdev_gre_type(netdev);
-    struct gre_push_plan plan;
-    struct gre_port *port;
-    struct gre_stats *stats;
-    atomic_uint32_t *seqp;
-    uint64_t bytes = dp_packet_size(packet);
-
-    port = prepare_push(type, data, &plan, &stats, &seqp);
-    gre_push_header(packet, data, &plan, reserve_seq(&plan, seqp, 1),
-                    plan.ts_ofs ? gre_erspan_timestamp() : 0);
-    if (port) {
-        gre_stats_add(&stats->tx_packets, 1);
-        gre_stats_add(&stats->tx_bytes, bytes);
-    }
-}
-
-/* Receive. */
-
-/* Adds 'n' packets of 'bytes' to 'port''s receive counters. */
-static void
-count_rx(struct gre_port *port, uint32_t n, uint64_t bytes)
-{
-    if (port && n) {
-        gre_stats_add(&port->stats.rx_packets, n);
-        gre_stats_add(&port->stats.rx_bytes, bytes);
-    }
-}
-
-/* Fills 'k' with what the port table matches of a received packet. */
-static void
-rx_key(const struct gre_rx_info *info, struct gre_port_key *k)
-{
-    k->kind = info->kind;
-    k->ipv6 = info->ipv6;
-    k->local = info->dst;
-    k->remote = info->src;
-    k->has_key = info->has_key;
-    k->key = info->key;
-    k->is_eth = info->packet_type == htonl(PT_ETH);
-}
-
-/* Returns why 'port', whose receive checks are 'policy', refuses the packet
- * described by 'info' (a missing checksum or sequence number, or one
- * behind), or GRE_N_DROPS if it accepts it. */
-static enum gre_drop
-rx_check(struct gre_port *port, const struct gre_port_policy *policy,
-         const struct gre_rx_info *info)
-{
-    if (policy->in_csum && !info->has_csum) {
-        return GRE_DROP_GRE_CSUM_MISSING;
-    }
-    if (policy->in_seq) {
-        if (!info->has_seq) {
-            return GRE_DROP_SEQ_MISSING;
-        }
-        if (!gre_port_seq_accept(port, info->seq)) {
-            return GRE_DROP_SEQ_OLD;
-        }
-    }
-    return GRE_N_DROPS;
-}
-
-/* Deletes 'packet' and counts it as dropped for 'reason' on 'port', or on
- * the datapath port of 'type' if 'port' is NULL.  Returns NULL. */
-static struct dp_packet *
-drop_rx(const struct gre_type *type, struct gre_port *port,
-        enum gre_drop reason, struct dp_packet *packet)
-{
-    struct gre_stats *stats = port ? &port->stats : gre_type_stats(type);
-
-    gre_stats_add(&stats->drops[reason], 1);
-    dp_packet_delete(packet);
-    return NULL;
-}
-
-/* Pops the tunnel headers of one 'packet' received on the shared port of
- * 'type'.  Returns the decapsulated packet and stores its port in
- * '*portp', or deletes the packet, counts why and returns NULL.
- *
- * A packet is kept only if it is well formed, a configured port receives
- * it (by kind, endpoints and key) and that port's checks (payload type,
- * required checksum, sequence numbers) pass. */
-static struct dp_packet *
-pop_one(const struct gre_type *type, struct dp_packet *packet,
-        struct gre_port **portp)
-{
-    struct pkt_metadata *md = &packet->md;
-    struct gre_port_policy policy;
-    struct gre_rx_info info;
-    struct gre_port_key key;
-    struct gre_port *port;
-    enum gre_drop reason;
-    bool pt_mismatch;
-    int hlen;
-
-    *portp = NULL;
-    pkt_metadata_init_tnl(md);
-    hlen = gre_parse_packet(packet, &md->tunnel, &info);
-    if (OVS_UNLIKELY(hlen < 0)) {
-        port = NULL;
-        if (info.attributable) {
-            rx_key(&info, &key);
-            port = gre_port_lookup_rx(&key, &policy, &pt_mismatch);
-        }
-        return drop_rx(type, port, info.drop, packet);
-    }
-
-    rx_key(&info, &key);
-    port = gre_port_lookup_rx(&key, &policy, &pt_mismatch);
-    if (OVS_UNLIKELY(!port)) {
-        return drop_rx(type, NULL, GRE_DROP_NO_TUNNEL, packet);
-    }
-    if (OVS_UNLIKELY(pt_mismatch)) {
-        return drop_rx(type, port, GRE_DROP_GRE_PROTO, packet);
-    }
-    reason = rx_check(port, &policy, &info);
-    if (OVS_UNLIKELY(reason != GRE_N_DROPS)) {
-        return drop_rx(type, port, reason, packet);
-    }
-    if (OVS_UNLIKELY(port->type != type)) {
-        /* See "Cross-type delivery" in gre-netdev.h. */
-        md->tunnel.tp_dst = gre_xtype_mark(port->type);
-    }
-
-    *portp = port;
-    dp_packet_reset_packet(packet, hlen);
-    packet->packet_type = info.packet_type;
-    return packet;
-}
-
-/* Runs the datapath's tnl_pop action on 'batch', received on the shared
- * datapath port of 'type': decapsulates every packet in place and drops
- * (deleting and counting) every packet that is malformed, that no port
- * receives or that its port refuses. */
-void
-gre_netdev_pop_type_batch(const struct gre_type *type,
-                          struct dp_packet_batch *batch)
-{
-    size_t i, size = dp_packet_batch_size(batch);
-    struct gre_port *run_port = NULL;
-    struct dp_packet *packet;
-    uint64_t run_bytes = 0;
-    uint32_t run_n = 0;
-
-    DP_PACKET_BATCH_REFILL_FOR_EACH (i, size, packet, batch) {
-        struct gre_port *port;
-
-        packet = pop_one(type, packet, &port);
-        if (!packet) {
-            continue;
-        }
-        /* Counters are added once per run of packets of one port. */
-        if (port != run_port) {
-            count_rx(run_port, run_n, run_bytes);
-            run_port = port;
-            run_n = 0;
-            run_bytes = 0;
-        }
-        run_n++;
-        run_bytes += dp_packet_size(packet);
-
-        dp_packet_reset_offload(packet);
-        pkt_metadata_init_conn(&packet->md);
-        dp_packet_batch_refill(batch, packet, i);
-    }
-    count_rx(run_port, run_n, run_bytes);
+    gre_dp_push_one(netdev_gre_type(netdev), packet, data);
 }
 
 /* Runs the datapath's tnl_pop action on 'batch', received on 'netdev', the
- * shared datapath port of its type (see gre_netdev_pop_type_batch()).
- * Called through the interposed netdev_pop_header(). */
+ * shared datapath port of its type (see gre_dp_pop_batch()).  Called
+ * through the interposed netdev_pop_header(). */
 void
 gre_netdev_pop_batch(struct netdev *netdev, struct dp_packet_batch *batch)
 {
-    gre_netdev_pop_type_batch(netdev_gre_type(netdev), batch);
+    gre_dp_pop_batch(netdev_gre_type(netdev), batch);
 }
 
-/* netdev_class 'pop_header' of each type: the same as
- * gre_netdev_pop_batch() for one packet.  Returns the packet, or NULL
- * after deleting it. */
-static struct dp_packet *
-pop_header_one(const struct gre_type *type, struct dp_packet *packet)
-{
-    struct gre_port *port;
+/* netdev_class 'pop_header' of each type: gre_dp_pop_one() for the type. */
 
-    packet = pop_one(type, packet, &port);
-    if (packet) {
-        count_rx(port, 1, dp_packet_size(packet));
-    }
-    return packet;
-}
 
 static struct dp_packet *
 gre_pop_header_gre(struct dp_packet *packet)
 {
-    return pop_header_one(&gre_types[GRE_TYPE_GRE], packet);
+    return gre_dp_pop_one(&gre_types[GRE_TYPE_GRE], packet);
 }
 
 static struct dp_packet *
 gre_pop_header_erspan(struct dp_packet *packet)
 {
-    return pop_header_one(&gre_types[GRE_TYPE_ERSPAN], packet);
+    return gre_dp_pop_one(&gre_types[GRE_TYPE_ERSPAN], packet);
 }
 
 static struct dp_packet *
 gre_pop_header_ip6gre(struct dp_packet *packet)
 {
-    return pop_header_one(&gre_types[GRE_TYPE_IP6GRE], packet);
+    return gre_dp_pop_one(&gre_types[GRE_TYPE_IP6GRE], packet);
 }
 
 static struct dp_packet *
 gre_pop_header_ip6erspan(struct dp_packet *packet)
 {
-    return pop_header_one(&gre_types[GRE_TYPE_IP6ERSPAN], packet);
+    return gre_dp_pop_one(&gre_types[GRE_TYPE_IP6ERSPAN], packet);
 }
 
 static struct dp_packet *(*const pop_header_cbs[GRE_N_TYPES])

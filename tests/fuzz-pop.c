@@ -32,7 +32,7 @@
 #include "dp-packet.h"
 #include "flow.h"
 #include "gre-header.h"
-#include "gre-netdev.h"
+#include "gre-dp.h"
 #include "gre-options.h"
 #include "gre-port.h"
 #include "gre-type.h"
@@ -104,7 +104,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         packet = dp_packet_clone_data(data, size);
         flow_extract(packet, &flow);
         dp_packet_batch_init_packet(&batch, packet);
-        gre_netdev_pop_type_batch(&gre_types[i], &batch);
+        gre_dp_pop_batch(&gre_types[i], &batch);
         dp_packet_delete_batch(&batch, true);
     }
 

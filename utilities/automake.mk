@@ -2,3 +2,18 @@
 EXTRA_DIST += \
 	utilities/ovsgre-setup.sh \
 	utilities/ovsgre-demo.sh
+
+# ovsgre-bench: ovs-gre's push and pop against OVS 3.1's own, side by side
+# ('make bench'; not part of 'make check').  It links OVS's library
+# without the glue, so OVS's built-in GRE classes are there to compare.
+noinst_PROGRAMS += utilities/ovsgre-bench
+utilities_ovsgre_bench_SOURCES = utilities/ovsgre-bench.c \
+	lib/gre-header.c lib/gre-options.c lib/gre-port.c lib/gre-stats.c \
+	lib/gre-type.c datapath/gre-dp.c
+utilities_ovsgre_bench_LDADD = $(OVS_BUILDDIR)/lib/libopenvswitch.la
+EXTRA_utilities_ovsgre_bench_DEPENDENCIES = $(OVS_STAMP)
+
+BENCHFLAGS =
+.PHONY: bench
+bench: utilities/ovsgre-bench
+	utilities/ovsgre-bench $(BENCHFLAGS)

@@ -58,7 +58,7 @@
  * ip6gre and ip6erspan ports) on one local address all receive through
  * whichever of the two datapath ports registered that address first.  The
  * pop finds the right port anyway and marks packets meant for the other
- * type (see "Cross-type delivery" in datapath/gre-netdev.h).  Here,
+ * type (see "Cross-type delivery" in datapath/gre-dp.h).  Here,
  * '-Wl,--wrap=tnl_port_add' and '-Wl,--wrap=tnl_port_reconfigure' learn
  * the datapath port number of each type, '-Wl,--wrap=tnl_port_receive'
  * makes ofproto look a marked packet up among its type's ports, and
@@ -87,6 +87,7 @@
 #include <string.h>
 
 #include "dp-packet.h"
+#include "gre-dp.h"
 #include "gre-netdev.h"
 #include "gre-type.h"
 #include "netdev-provider.h"
