@@ -48,6 +48,7 @@
 
 #include "csum.h"
 #include "dp-packet.h"
+#include "dpif.h"
 #include "flow.h"
 #include "gre-dp.h"
 #include "gre-header.h"
@@ -62,6 +63,7 @@
 #include "ovs-router.h"
 #include "packets.h"
 #include "smap.h"
+#include "sset.h"
 #include "util.h"
 
 #define BATCH 32
@@ -502,6 +504,12 @@ main(int argc, char *argv[])
 
     set_program_name(argv[0]);
     vlog_set_levels(NULL, VLF_ANY_DESTINATION, VLL_OFF);
+
+    /* What OVS's tunnel netdevs expect to exist: the datapath layer (its
+     * tunnel configuration sequence) and the routing table. */
+    struct sset dp_types = SSET_INITIALIZER(&dp_types);
+    dp_enumerate_types(&dp_types);
+    sset_destroy(&dp_types);
     ovs_router_init();
     for (;;) {
         int c = getopt_long(argc, argv, "", long_options, NULL);
