@@ -20,6 +20,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -167,36 +168,6 @@ parse_ttl(struct parse_ctx *ctx, const char *value)
 }
 
 static void
-parse_csum(struct parse_ctx *ctx, const char *value)
-{
-    ctx->opts->tnl.csum = !strcmp(value, "true");
-}
-
-static void
-parse_seq(struct parse_ctx *ctx, const char *value)
-{
-    ctx->opts->tnl.set_seq = !strcmp(value, "true");
-}
-
-static void
-parse_in_seq(struct parse_ctx *ctx, const char *value)
-{
-    ctx->opts->in_seq = !strcmp(value, "true");
-}
-
-static void
-parse_in_csum(struct parse_ctx *ctx, const char *value)
-{
-    ctx->opts->in_csum = !strcmp(value, "true");
-}
-
-static void
-parse_df_default(struct parse_ctx *ctx, const char *value)
-{
-    ctx->opts->tnl.dont_fragment = strcmp(value, "false") != 0;
-}
-
-static void
 parse_egress_pkt_mark(struct parse_ctx *ctx, const char *value)
 {
     struct netdev_tunnel_config *tnl = &ctx->opts->tnl;
@@ -306,38 +277,50 @@ enum option_scope {
     FOR_ERSPAN,                 /* ERSPAN types. */
 };
 
+/* How to read one option: with 'parse', or, if it is NULL, as a boolean
+ * flag at 'flag_ofs' in struct gre_options that is true for "true" (if
+ * 'flag_default' is false) or for anything but "false" (if it is true). */
 struct option_parser {
     const char *key;
     enum option_scope scope;
     void (*parse)(struct parse_ctx *, const char *value);
+    size_t flag_ofs;
+    bool flag_default;
 };
 
+#define OPTION(KEY, SCOPE, PARSE) \
+    { .key = KEY, .scope = SCOPE, .parse = PARSE }
+#define FLAG(KEY, SCOPE, MEMBER, DEFAULT) \
+    { .key = KEY, .scope = SCOPE, \
+      .flag_ofs = offsetof(struct gre_options, MEMBER), \
+      .flag_default = DEFAULT }
+
 static const struct option_parser option_parsers[] = {
-    { "remote_ip", FOR_ALL, parse_remote_ip },
-    { "local_ip", FOR_ALL, parse_local_ip },
-    { "tos", FOR_ALL, parse_tos },
-    { "ttl", FOR_ALL, parse_ttl },
-    { "csum", FOR_CSUM, parse_csum },
-    { "seq", FOR_SEQ, parse_seq },
-    { "in_seq", FOR_ALL, parse_in_seq },
-    { "in_csum", FOR_CSUM, parse_in_csum },
-    { "df_default", FOR_ALL, parse_df_default },
-    { "egress_pkt_mark", FOR_ALL, parse_egress_pkt_mark },
-    { "erspan_idx", FOR_ERSPAN, parse_erspan_idx },
-    { "erspan_ver", FOR_ERSPAN, parse_erspan_ver },
-    { "erspan_dir", FOR_ERSPAN, parse_erspan_dir },
-    { "erspan_hwid", FOR_ERSPAN, parse_erspan_hwid },
+    OPTION("remote_ip", FOR_ALL, parse_remote_ip),
+    OPTION("local_ip", FOR_ALL, parse_local_ip),
+    OPTION("tos", FOR_ALL, parse_tos),
+    OPTION("ttl", FOR_ALL, parse_ttl),
+    FLAG("csum", FOR_CSUM, tnl.csum, false),
+    FLAG("seq", FOR_SEQ, tnl.set_seq, false),
+    FLAG("in_seq", FOR_ALL, in_seq, false),
+    FLAG("in_csum", FOR_CSUM, in_csum, false),
+    FLAG("df_default", FOR_ALL, tnl.dont_fragment, true),
+    OPTION("egress_pkt_mark", FOR_ALL, parse_egress_pkt_mark),
+    OPTION("erspan_idx", FOR_ERSPAN, parse_erspan_idx),
+    OPTION("erspan_ver", FOR_ERSPAN, parse_erspan_ver),
+    OPTION("erspan_dir", FOR_ERSPAN, parse_erspan_dir),
+    OPTION("erspan_hwid", FOR_ERSPAN, parse_erspan_hwid),
 
     /* Parsed after the loop: they depend on each other. */
-    { "key", FOR_ALL, parse_nothing },
-    { "in_key", FOR_ALL, parse_nothing },
-    { "out_key", FOR_ALL, parse_nothing },
-    { "packet_type", FOR_ALL, parse_nothing },
+    OPTION("key", FOR_ALL, parse_nothing),
+    OPTION("in_key", FOR_ALL, parse_nothing),
+    OPTION("out_key", FOR_ALL, parse_nothing),
+    OPTION("packet_type", FOR_ALL, parse_nothing),
 
     /* Read by ovs-monitor-ipsec, not by the datapath. */
-    { "remote_cert", FOR_ALL, parse_nothing },
-    { "remote_name", FOR_ALL, parse_nothing },
-    { "psk", FOR_ALL, parse_nothing },
+    OPTION("remote_cert", FOR_ALL, parse_nothing),
+    OPTION("remote_name", FOR_ALL, parse_nothing),
+    OPTION("psk", FOR_ALL, parse_nothing),
 };
 
 static bool
@@ -460,8 +443,14 @@ gre_options_parse(const struct gre_type *type, const char *name,
     SMAP_FOR_EACH (node, args) {
         const struct option_parser *p = find_option_parser(node->key, type);
 
-        if (p) {
+        if (p && p->parse) {
             p->parse(&ctx, node->value);
+        } else if (p) {
+            bool *flag = (bool *) ((char *) opts + p->flag_ofs);
+
+            *flag = (p->flag_default
+                     ? strcmp(node->value, "false") != 0
+                     : !strcmp(node->value, "true"));
         } else {
             complain(&ctx, "unknown %s argument '%s'", type->name,
                      node->key);
