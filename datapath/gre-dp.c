@@ -206,14 +206,21 @@ count_rx(struct gre_port *port, uint32_t n, uint64_t bytes)
     }
 }
 
-/* Fills 'k' with what the port table matches of a received packet. */
+/* Fills 'k' with what the port table matches of a received packet, whose
+ * parse filled 'tnl' and 'info'. */
 static void
-rx_key(const struct gre_rx_info *info, struct gre_port_key *k)
+rx_key(const struct flow_tnl *tnl, const struct gre_rx_info *info,
+       struct gre_port_key *k)
 {
     k->kind = info->kind;
     k->ipv6 = info->ipv6;
-    k->local = info->dst;
-    k->remote = info->src;
+    if (info->ipv6) {
+        k->local = tnl->ipv6_dst;
+        k->remote = tnl->ipv6_src;
+    } else {
+        in6_addr_set_mapped_ipv4(&k->local, tnl->ip_dst);
+        in6_addr_set_mapped_ipv4(&k->remote, tnl->ip_src);
+    }
     k->has_key = info->has_key;
     k->key = info->key;
     k->is_eth = info->packet_type == htonl(PT_ETH);
@@ -318,13 +325,13 @@ pop_one(const struct gre_type *type, struct dp_packet *packet,
     if (OVS_UNLIKELY(hlen < 0)) {
         port = NULL;
         if (info.attributable) {
-            rx_key(&info, &key);
+            rx_key(&md->tunnel, &info, &key);
             port = cached_lookup(cache, &key, &policy, &pt_mismatch);
         }
         return drop_rx(type, port, info.drop, packet);
     }
 
-    rx_key(&info, &key);
+    rx_key(&md->tunnel, &info, &key);
     port = cached_lookup(cache, &key, &policy, &pt_mismatch);
     if (OVS_UNLIKELY(!port)) {
         return drop_rx(type, NULL, GRE_DROP_NO_TUNNEL, packet);

@@ -19,24 +19,18 @@
 #include "gre-netdev.h"
 
 #include <errno.h>
-#include <netinet/in.h>
-#include <netinet/ip6.h>
 #include <string.h>
 
-#include "dp-packet.h"
 #include "gre-dp.h"
 #include "gre-header.h"
 #include "gre-options.h"
 #include "gre-port.h"
 #include "gre-stats.h"
 #include "gre-type.h"
-#include "gre-wire.h"
 #include "netdev-provider.h"
-#include "odp-netlink.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/vlog.h"
 #include "ovs-glue.h"
-#include "packets.h"
 #include "smap.h"
 #include "unixctl.h"
 #include "util.h"
@@ -217,39 +211,6 @@ static struct dp_packet *(*const pop_header_cbs[GRE_N_TYPES])
 
 /* Statistics. */
 
-/* Drop reasons counted as receive errors (a malformed or corrupted
- * packet), as opposed to packets the port's configuration refuses
- * (counted as receive drops). */
-static bool
-is_rx_error(enum gre_drop drop)
-{
-    switch (drop) {
-    case GRE_DROP_NOT_IP:
-    case GRE_DROP_IP_HEADER:
-    case GRE_DROP_IP_TRUNCATED:
-    case GRE_DROP_IP_CSUM:
-    case GRE_DROP_IP_OPTIONS:
-    case GRE_DROP_NOT_GRE:
-    case GRE_DROP_GRE_TRUNCATED:
-    case GRE_DROP_GRE_VERSION:
-    case GRE_DROP_GRE_ROUTING:
-    case GRE_DROP_GRE_FLAGS:
-    case GRE_DROP_GRE_CSUM:
-    case GRE_DROP_ERSPAN_TRUNCATED:
-    case GRE_DROP_ERSPAN_VERSION:
-        return true;
-    case GRE_DROP_GRE_CSUM_MISSING:
-    case GRE_DROP_GRE_PROTO:
-    case GRE_DROP_NO_TUNNEL:
-    case GRE_DROP_SEQ_MISSING:
-    case GRE_DROP_SEQ_OLD:
-    case GRE_DROP_TX_OFFLOAD:
-    case GRE_N_DROPS:
-    default:
-        return false;
-    }
-}
-
 /* Adds ovs-gre's drop counters of 'netdev' to 'stats': rx_errors,
  * rx_crc_errors, rx_dropped and tx_dropped.  Each is set only once it has
  * counted something, because OVS 3.1 reports none of them for tunnels and
@@ -259,33 +220,26 @@ gre_netdev_add_stats(const struct netdev *netdev, struct netdev_stats *stats)
 {
     struct gre_netdev *dev = glue_gre_netdev(netdev);
     struct gre_stats_snapshot snap;
-    uint64_t rx_errors = 0, rx_dropped = 0;
+    uint64_t n;
 
     if (!dev->port) {
         return;
     }
     gre_stats_read(&dev->port->stats, &snap);
-    for (int i = 0; i < GRE_N_DROPS; i++) {
-        if (i == GRE_DROP_TX_OFFLOAD) {
-            continue;
-        }
-        if (is_rx_error(i)) {
-            rx_errors += snap.drops[i];
-        } else {
-            rx_dropped += snap.drops[i];
-        }
-    }
-    if (rx_errors) {
-        stats->rx_errors = rx_errors;
+    n = gre_stats_count_kind(&snap, GRE_RX_ERROR);
+    if (n) {
+        stats->rx_errors = n;
     }
     if (snap.drops[GRE_DROP_GRE_CSUM]) {
         stats->rx_crc_errors = snap.drops[GRE_DROP_GRE_CSUM];
     }
-    if (rx_dropped) {
-        stats->rx_dropped = rx_dropped;
+    n = gre_stats_count_kind(&snap, GRE_RX_DROPPED);
+    if (n) {
+        stats->rx_dropped = n;
     }
-    if (snap.drops[GRE_DROP_TX_OFFLOAD]) {
-        stats->tx_dropped = snap.drops[GRE_DROP_TX_OFFLOAD];
+    n = gre_stats_count_kind(&snap, GRE_TX_DROPPED);
+    if (n) {
+        stats->tx_dropped = n;
     }
 }
 

@@ -309,7 +309,7 @@ parse_fail(struct gre_rx_info *info, enum gre_drop reason)
 
 /* Parses the outer IPv4 or IPv6 header of 'packet'.  On success, fills the
  * IP part of 'tnl' and 'info', stores in '*l4' the offset of the header
- * after it and in 'info->ip_end' the end of its payload, and returns 0.
+ * after it, and returns 0.
  * Otherwise returns -EINVAL with the reason in 'info->drop'. */
 static int
 parse_outer_ip(const struct dp_packet *packet, struct flow_tnl *tnl,
@@ -360,11 +360,8 @@ parse_outer_ip(const struct dp_packet *packet, struct flow_tnl *tnl,
         tnl->ip_dst = get_16aligned_be32(&ip->ip_dst);
         tnl->ip_tos = ip->ip_tos;
         tnl->ip_ttl = ip->ip_ttl;
-        in6_addr_set_mapped_ipv4(&info->src, tnl->ip_src);
-        in6_addr_set_mapped_ipv4(&info->dst, tnl->ip_dst);
         info->ipv6 = false;
         *l4 = l3 + ihl;
-        info->ip_end = l3 + tot_len;
         return 0;
     }
 
@@ -392,11 +389,8 @@ parse_outer_ip(const struct dp_packet *packet, struct flow_tnl *tnl,
         memcpy(&tnl->ipv6_dst, &ip6->ip6_dst, sizeof tnl->ipv6_dst);
         tnl->ip_tos = ntohl(get_16aligned_be32(&ip6->ip6_flow)) >> 20;
         tnl->ip_ttl = ip6->ip6_hlim;
-        info->src = tnl->ipv6_src;
-        info->dst = tnl->ipv6_dst;
         info->ipv6 = true;
         *l4 = packet->l4_ofs;
-        info->ip_end = end;
         return 0;
     }
 
@@ -517,8 +511,6 @@ gre_parse_packet(struct dp_packet *packet, struct flow_tnl *tnl,
     }
     greh = ALIGNED_CAST(const struct gre_base_hdr *, base + l4);
     flags = ntohs(greh->flags);
-    info->gre_flags = flags;
-    info->protocol = greh->protocol;
     info->kind = (greh->protocol == htons(ETH_TYPE_ERSPAN1)
                   || greh->protocol == htons(ETH_TYPE_ERSPAN2)
                   ? GRE_KIND_ERSPAN : GRE_KIND_GRE);

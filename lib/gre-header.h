@@ -46,7 +46,6 @@
 #include <stdint.h>
 #include "gre-stats.h"
 #include "gre-type.h"
-#include <netinet/in.h>
 #include "openvswitch/types.h"
 
 struct dp_packet;
@@ -79,22 +78,16 @@ void gre_push_header(struct dp_packet *, const struct ovs_action_push_tnl *,
 ovs_be32 gre_erspan_timestamp(void);
 
 /* What a received packet's tunnel headers say, beyond the tunnel metadata
- * written into the packet. */
+ * (addresses, key, ERSPAN fields) written into its 'struct flow_tnl'. */
 struct gre_rx_info {
     enum gre_kind kind;         /* From the GRE protocol. */
-    uint16_t gre_flags;         /* Host byte order. */
-    ovs_be16 protocol;
+    bool ipv6;                  /* Outer IPv6 (addresses in 'tnl'). */
     bool has_key;
     ovs_be32 key;               /* GRE key, or the ERSPAN session ID. */
     bool has_seq;
     uint32_t seq;
     bool has_csum;              /* And it is right, on success. */
-    bool ipv6;
-    struct in6_addr src;        /* Outer source, IPv4 mapped if needed. */
-    struct in6_addr dst;        /* Outer destination. */
     ovs_be32 packet_type;       /* Of the payload. */
-    uint32_t ip_end;            /* Offset of the end of the outer IP
-                                 * payload as its length field says. */
     enum gre_drop drop;         /* Why, when the parse fails. */
     bool attributable;          /* On failure: endpoints and key valid. */
 };

@@ -33,6 +33,16 @@
 
 #define GRE_DEFAULT_TTL 64
 
+/* The key options: "key" sets both directions, "in_key" and "out_key" one
+ * each and win over "key". */
+enum key_option { KEY_BOTH, KEY_IN, KEY_OUT, N_KEY_OPTIONS };
+
+struct key_spec {
+    bool present;
+    bool flow;
+    ovs_be64 value;
+};
+
 /* The state of one parse: options are read into 'opts', complaints are
  * collected in 'errors', one sentence a line. */
 struct parse_ctx {
@@ -42,7 +52,7 @@ struct parse_ctx {
     struct ds errors;
     uint16_t dst_proto;         /* ETH_TYPE_IP or _IPV6 of remote_ip. */
     uint16_t src_proto;         /* Same for local_ip. */
-    bool bad_key_reported;      /* "key" is read for in_key and out_key. */
+    struct key_spec keys[N_KEY_OPTIONS];
 };
 
 static void OVS_PRINTF_FORMAT(2, 3)
@@ -161,7 +171,7 @@ parse_ttl(struct parse_ctx *ctx, const char *value)
         tnl->ttl_inherit = true;
     } else if (parse_number(value, 10, UINT8_MAX, &ttl)) {
         /* 0 means the default, as in OVS. */
-        tnl->ttl = ttl;
+        tnl->ttl = ttl ? ttl : GRE_DEFAULT_TTL;
     } else {
         complain(ctx, "invalid TTL %s", value);
     }
@@ -265,8 +275,62 @@ parse_erspan_hwid(struct parse_ctx *ctx, const char *value)
 }
 
 static void
-parse_nothing(struct parse_ctx *ctx OVS_UNUSED, const char *value OVS_UNUSED)
+parse_packet_type(struct parse_ctx *ctx, const char *packet_type)
 {
+    struct netdev_tunnel_config *tnl = &ctx->opts->tnl;
+
+    if (!strcmp(packet_type, "legacy_l2")) {
+        tnl->pt_mode = NETDEV_PT_LEGACY_L2;
+    } else if (!strcmp(packet_type, "legacy_l3")) {
+        tnl->pt_mode = NETDEV_PT_LEGACY_L3;
+        if (!ctx->type->can_l3) {
+            complain(ctx, "legacy_l3 configured on %s tunnel that cannot "
+                     "carry L3 traffic", ctx->type->name);
+        }
+    } else if (!strcmp(packet_type, "ptap")) {
+        tnl->pt_mode = NETDEV_PT_AWARE;
+    } else {
+        complain(ctx, "unknown packet_type '%s'", packet_type);
+    }
+}
+
+/* Parses 'value' of the key option 'which', called 'name'. */
+static void
+parse_key_option(struct parse_ctx *ctx, enum key_option which,
+                 const char *name, const char *value)
+{
+    uint32_t max = (ctx->type->kind == GRE_KIND_ERSPAN
+                    ? ERSPAN_SID_BITS : UINT32_MAX);
+    struct key_spec *k = &ctx->keys[which];
+    unsigned long long n;
+
+    k->present = true;
+    if (!strcmp(value, "flow")) {
+        k->flow = true;
+    } else if (parse_number(value, 0, max, &n)) {
+        k->value = htonll(n);
+    } else {
+        complain(ctx, "invalid %s %s (%s keys are 0 to %"PRIu32")",
+                 name, value, ctx->type->name, max);
+    }
+}
+
+static void
+parse_key(struct parse_ctx *ctx, const char *value)
+{
+    parse_key_option(ctx, KEY_BOTH, "key", value);
+}
+
+static void
+parse_in_key(struct parse_ctx *ctx, const char *value)
+{
+    parse_key_option(ctx, KEY_IN, "in_key", value);
+}
+
+static void
+parse_out_key(struct parse_ctx *ctx, const char *value)
+{
+    parse_key_option(ctx, KEY_OUT, "out_key", value);
 }
 
 /* Which port types an option applies to. */
@@ -277,15 +341,17 @@ enum option_scope {
     FOR_ERSPAN,                 /* ERSPAN types. */
 };
 
-/* How to read one option: with 'parse', or, if it is NULL, as a boolean
+/* How to read one option: with 'parse'; or, if it is NULL, as a boolean
  * flag at 'flag_ofs' in struct gre_options that is true for "true" (if
- * 'flag_default' is false) or for anything but "false" (if it is true). */
+ * 'flag_default' is false) or for anything but "false" (if it is true);
+ * or not at all if 'ignored'. */
 struct option_parser {
     const char *key;
     enum option_scope scope;
     void (*parse)(struct parse_ctx *, const char *value);
     size_t flag_ofs;
     bool flag_default;
+    bool ignored;
 };
 
 #define OPTION(KEY, SCOPE, PARSE) \
@@ -294,6 +360,8 @@ struct option_parser {
     { .key = KEY, .scope = SCOPE, \
       .flag_ofs = offsetof(struct gre_options, MEMBER), \
       .flag_default = DEFAULT }
+#define IGNORED(KEY) \
+    { .key = KEY, .scope = FOR_ALL, .ignored = true }
 
 static const struct option_parser option_parsers[] = {
     OPTION("remote_ip", FOR_ALL, parse_remote_ip),
@@ -311,16 +379,15 @@ static const struct option_parser option_parsers[] = {
     OPTION("erspan_dir", FOR_ERSPAN, parse_erspan_dir),
     OPTION("erspan_hwid", FOR_ERSPAN, parse_erspan_hwid),
 
-    /* Parsed after the loop: they depend on each other. */
-    OPTION("key", FOR_ALL, parse_nothing),
-    OPTION("in_key", FOR_ALL, parse_nothing),
-    OPTION("out_key", FOR_ALL, parse_nothing),
-    OPTION("packet_type", FOR_ALL, parse_nothing),
+    OPTION("key", FOR_ALL, parse_key),
+    OPTION("in_key", FOR_ALL, parse_in_key),
+    OPTION("out_key", FOR_ALL, parse_out_key),
+    OPTION("packet_type", FOR_ALL, parse_packet_type),
 
     /* Read by ovs-monitor-ipsec, not by the datapath. */
-    OPTION("remote_cert", FOR_ALL, parse_nothing),
-    OPTION("remote_name", FOR_ALL, parse_nothing),
-    OPTION("psk", FOR_ALL, parse_nothing),
+    IGNORED("remote_cert"),
+    IGNORED("remote_name"),
+    IGNORED("psk"),
 };
 
 static bool
@@ -352,59 +419,18 @@ find_option_parser(const char *key, const struct gre_type *type)
     return NULL;
 }
 
-/* Parses the key named 'name' (or, failing it, "key") into '*key'. */
+/* Stores in '*key', '*present' and '*flow' the key of direction 'which'
+ * (KEY_IN or KEY_OUT): its own option if given, otherwise "key". */
 static void
-parse_key(struct parse_ctx *ctx, const struct smap *args, const char *name,
-          ovs_be64 *key, bool *present, bool *flow)
+resolve_key(const struct parse_ctx *ctx, enum key_option which,
+            ovs_be64 *key, bool *present, bool *flow)
 {
-    uint32_t max = (ctx->type->kind == GRE_KIND_ERSPAN
-                    ? ERSPAN_SID_BITS : UINT32_MAX);
-    unsigned long long n;
-    const char *s;
+    const struct key_spec *k = (ctx->keys[which].present
+                                ? &ctx->keys[which] : &ctx->keys[KEY_BOTH]);
 
-    *present = false;
-    *flow = false;
-    *key = 0;
-
-    s = smap_get(args, name);
-    if (!s) {
-        s = smap_get(args, "key");
-        if (!s) {
-            return;
-        }
-        name = "key";
-    }
-
-    *present = true;
-    if (!strcmp(s, "flow")) {
-        *flow = true;
-    } else if (parse_number(s, 0, max, &n)) {
-        *key = htonll(n);
-    } else if (strcmp(name, "key") || !ctx->bad_key_reported) {
-        complain(ctx, "invalid %s %s (%s keys are 0 to %"PRIu32")",
-                 name, s, ctx->type->name, max);
-        ctx->bad_key_reported |= !strcmp(name, "key");
-    }
-}
-
-static void
-parse_packet_type(struct parse_ctx *ctx, const char *packet_type)
-{
-    struct netdev_tunnel_config *tnl = &ctx->opts->tnl;
-
-    if (!packet_type || !strcmp(packet_type, "legacy_l2")) {
-        tnl->pt_mode = NETDEV_PT_LEGACY_L2;
-    } else if (!strcmp(packet_type, "legacy_l3")) {
-        tnl->pt_mode = NETDEV_PT_LEGACY_L3;
-        if (!ctx->type->can_l3) {
-            complain(ctx, "legacy_l3 configured on %s tunnel that cannot "
-                     "carry L3 traffic", ctx->type->name);
-        }
-    } else if (!strcmp(packet_type, "ptap")) {
-        tnl->pt_mode = NETDEV_PT_AWARE;
-    } else {
-        complain(ctx, "unknown packet_type '%s'", packet_type);
-    }
+    *key = k->flow ? 0 : k->value;
+    *present = k->present;
+    *flow = k->flow;
 }
 
 /* Initializes 'opts' to the configuration of a port that was never
@@ -438,12 +464,12 @@ gre_options_parse(const struct gre_type *type, const char *name,
     struct smap_node *node;
 
     gre_options_default(opts);
-    tnl->ttl = 0;
-
     SMAP_FOR_EACH (node, args) {
         const struct option_parser *p = find_option_parser(node->key, type);
 
-        if (p && p->parse) {
+        if (p && p->ignored) {
+            continue;
+        } else if (p && p->parse) {
             p->parse(&ctx, node->value);
         } else if (p) {
             bool *flag = (bool *) ((char *) opts + p->flag_ofs);
@@ -457,8 +483,6 @@ gre_options_parse(const struct gre_type *type, const char *name,
         }
     }
 
-    parse_packet_type(&ctx, smap_get(args, "packet_type"));
-
     if (!ipv6_addr_is_set(&tnl->ipv6_dst) && !tnl->ip_dst_flow) {
         complain(&ctx, "%s type requires valid 'remote_ip' argument",
                  type->name);
@@ -471,14 +495,10 @@ gre_options_parse(const struct gre_type *type, const char *name,
         complain(&ctx, "'remote_ip' and 'local_ip' has to be of the same "
                  "address family");
     }
-    if (!tnl->ttl) {
-        tnl->ttl = GRE_DEFAULT_TTL;
-    }
-
-    parse_key(&ctx, args, "in_key", &tnl->in_key, &tnl->in_key_present,
-              &tnl->in_key_flow);
-    parse_key(&ctx, args, "out_key", &tnl->out_key, &tnl->out_key_present,
-              &tnl->out_key_flow);
+    resolve_key(&ctx, KEY_IN, &tnl->in_key, &tnl->in_key_present,
+                &tnl->in_key_flow);
+    resolve_key(&ctx, KEY_OUT, &tnl->out_key, &tnl->out_key_present,
+                &tnl->out_key_flow);
 
     if (ctx.errors.length) {
         ds_chomp(&ctx.errors, '\n');

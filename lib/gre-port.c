@@ -409,7 +409,9 @@ gre_port_show(struct ds *s, const char *name)
             struct gre_stats_snapshot snap;
 
             gre_stats_read(&type_stats[i], &snap);
-            if (gre_stats_rx_drops(&snap) || gre_stats_tx_drops(&snap)) {
+            if (gre_stats_count_kind(&snap, GRE_RX_ERROR)
+                || gre_stats_count_kind(&snap, GRE_RX_DROPPED)
+                || gre_stats_count_kind(&snap, GRE_TX_DROPPED)) {
                 ds_put_format(s, "%s: datapath port of type %s\n",
                               gre_types[i].dpif_port, gre_types[i].name);
                 format_drops(s, &snap);

@@ -21,13 +21,19 @@
 #include "util.h"
 
 static const char *const drop_names[GRE_N_DROPS] = {
-#define GRE_DROP(ENUM, NAME, DESC) [GRE_DROP_##ENUM] = NAME,
+#define GRE_DROP(ENUM, NAME, KIND, DESC) [GRE_DROP_##ENUM] = NAME,
     GRE_DROP_REASONS
 #undef GRE_DROP
 };
 
 static const char *const drop_descriptions[GRE_N_DROPS] = {
-#define GRE_DROP(ENUM, NAME, DESC) [GRE_DROP_##ENUM] = DESC,
+#define GRE_DROP(ENUM, NAME, KIND, DESC) [GRE_DROP_##ENUM] = DESC,
+    GRE_DROP_REASONS
+#undef GRE_DROP
+};
+
+static const enum gre_drop_kind drop_kinds[GRE_N_DROPS] = {
+#define GRE_DROP(ENUM, NAME, KIND, DESC) [GRE_DROP_##ENUM] = GRE_##KIND,
     GRE_DROP_REASONS
 #undef GRE_DROP
 };
@@ -46,6 +52,14 @@ gre_drop_description(enum gre_drop drop)
 {
     ovs_assert(drop < GRE_N_DROPS);
     return drop_descriptions[drop];
+}
+
+/* Returns the standard counter that drop reason 'drop' adds to. */
+enum gre_drop_kind
+gre_drop_kind(enum gre_drop drop)
+{
+    ovs_assert(drop < GRE_N_DROPS);
+    return drop_kinds[drop];
 }
 
 /* Initializes every counter in 'stats' to zero. */
@@ -76,23 +90,17 @@ gre_stats_read(const struct gre_stats *stats_, struct gre_stats_snapshot *snap)
     }
 }
 
-/* Returns the number of received packets that 'snap' counts as dropped. */
+/* Returns the number of drops of 'kind' that 'snap' counts. */
 uint64_t
-gre_stats_rx_drops(const struct gre_stats_snapshot *snap)
+gre_stats_count_kind(const struct gre_stats_snapshot *snap,
+                     enum gre_drop_kind kind)
 {
     uint64_t n = 0;
 
     for (int i = 0; i < GRE_N_DROPS; i++) {
-        if (i != GRE_DROP_TX_OFFLOAD) {
+        if (drop_kinds[i] == kind) {
             n += snap->drops[i];
         }
     }
     return n;
-}
-
-/* Returns the number of packets to send that 'snap' counts as dropped. */
-uint64_t
-gre_stats_tx_drops(const struct gre_stats_snapshot *snap)
-{
-    return snap->drops[GRE_DROP_TX_OFFLOAD];
 }

@@ -24,54 +24,65 @@
 #include <stdint.h>
 #include "ovs-atomic.h"
 
-/* Why a packet was dropped.  GRE_DROP(ENUM, name, description): 'name' is
- * the counter's name in 'gre/show' and in Interface statistics,
- * 'description' says when it moves. */
+/* How a drop is reported in the standard statistics: as a receive error
+ * (a malformed or corrupted packet), a receive drop (a packet the
+ * configuration refuses) or a transmit drop. */
+enum gre_drop_kind {
+    GRE_RX_ERROR,
+    GRE_RX_DROPPED,
+    GRE_TX_DROPPED,
+};
+
+/* Why a packet was dropped.  GRE_DROP(ENUM, name, KIND, description): 'name'
+ * is the counter's name in 'gre/show' and in Interface statistics, KIND
+ * the standard counter it adds to (GRE_<KIND>), 'description' says when it
+ * moves. */
 #define GRE_DROP_REASONS                                                  \
-    GRE_DROP(NOT_IP, "not_ip",                                            \
-             "the outer header is neither IPv4 nor IPv6")                 \
-    GRE_DROP(IP_HEADER, "ip_header",                                      \
-             "the outer IP header is malformed")                          \
-    GRE_DROP(IP_TRUNCATED, "ip_truncated",                                \
-             "the outer IP header or its payload is cut short")          \
-    GRE_DROP(IP_CSUM, "ip_csum",                                          \
-             "the outer IPv4 header checksum is wrong")                   \
-    GRE_DROP(IP_OPTIONS, "ip_options",                                    \
-             "the outer IPv4 header has options")                         \
-    GRE_DROP(NOT_GRE, "not_gre",                                          \
-             "the outer IPv4 header's protocol is not GRE")               \
-    GRE_DROP(GRE_TRUNCATED, "gre_truncated",                              \
-             "the GRE header is cut short")                               \
-    GRE_DROP(GRE_VERSION, "gre_version",                                  \
-             "the GRE version is not 0 (for example PPTP's version 1)")  \
-    GRE_DROP(GRE_ROUTING, "gre_routing",                                  \
-             "the GRE routing bit (RFC 1701) is set")                     \
-    GRE_DROP(GRE_FLAGS, "gre_flags",                                      \
-             "the GRE header has a reserved or RFC 1701 bit set, or a "   \
-             "flag ERSPAN does not use")                                  \
-    GRE_DROP(GRE_CSUM, "gre_csum", "the GRE checksum is wrong")           \
-    GRE_DROP(GRE_CSUM_MISSING, "gre_csum_missing",                        \
-             "the port requires GRE checksums (in_csum) and the packet "  \
-             "has none")                                                  \
-    GRE_DROP(GRE_PROTO, "gre_proto",                                      \
-             "the payload protocol cannot be carried by the port")        \
-    GRE_DROP(ERSPAN_TRUNCATED, "erspan_truncated",                        \
-             "the ERSPAN header is cut short")                            \
-    GRE_DROP(ERSPAN_VERSION, "erspan_version",                            \
-             "the ERSPAN header has an unknown version")                  \
-    GRE_DROP(NO_TUNNEL, "no_tunnel",                                      \
-             "no port has these endpoints and key")                       \
-    GRE_DROP(SEQ_MISSING, "seq_missing",                                  \
-             "the port checks sequence numbers (in_seq) and the packet "  \
-             "has none")                                                  \
-    GRE_DROP(SEQ_OLD, "seq_old",                                          \
-             "the sequence number is behind the last one accepted")      \
-    GRE_DROP(TX_OFFLOAD, "tx_offload",                                    \
-             "a packet to send carries offload flags the push path "      \
+    GRE_DROP(NOT_IP, "not_ip", RX_ERROR,                                   \
+             "the outer header is neither IPv4 nor IPv6")                  \
+    GRE_DROP(IP_HEADER, "ip_header", RX_ERROR,                             \
+             "the outer IP header is malformed")                           \
+    GRE_DROP(IP_TRUNCATED, "ip_truncated", RX_ERROR,                       \
+             "the outer IP header or its payload is cut short")            \
+    GRE_DROP(IP_CSUM, "ip_csum", RX_ERROR,                                 \
+             "the outer IPv4 header checksum is wrong")                    \
+    GRE_DROP(IP_OPTIONS, "ip_options", RX_ERROR,                           \
+             "the outer IPv4 header has options")                          \
+    GRE_DROP(NOT_GRE, "not_gre", RX_ERROR,                                 \
+             "the outer IPv4 header's protocol is not GRE")                \
+    GRE_DROP(GRE_TRUNCATED, "gre_truncated", RX_ERROR,                     \
+             "the GRE header is cut short")                                \
+    GRE_DROP(GRE_VERSION, "gre_version", RX_ERROR,                         \
+             "the GRE version is not 0 (for example PPTP's version 1)")    \
+    GRE_DROP(GRE_ROUTING, "gre_routing", RX_ERROR,                         \
+             "the GRE routing bit (RFC 1701) is set")                      \
+    GRE_DROP(GRE_FLAGS, "gre_flags", RX_ERROR,                             \
+             "the GRE header has a reserved or RFC 1701 bit set, or a "    \
+             "flag ERSPAN does not use")                                   \
+    GRE_DROP(GRE_CSUM, "gre_csum", RX_ERROR,                               \
+             "the GRE checksum is wrong")                                  \
+    GRE_DROP(GRE_CSUM_MISSING, "gre_csum_missing", RX_DROPPED,             \
+             "the port requires GRE checksums (in_csum) and the packet "   \
+             "has none")                                                   \
+    GRE_DROP(GRE_PROTO, "gre_proto", RX_DROPPED,                           \
+             "the payload protocol cannot be carried by the port")         \
+    GRE_DROP(ERSPAN_TRUNCATED, "erspan_truncated", RX_ERROR,               \
+             "the ERSPAN header is cut short")                             \
+    GRE_DROP(ERSPAN_VERSION, "erspan_version", RX_ERROR,                   \
+             "the ERSPAN header has an unknown version")                   \
+    GRE_DROP(NO_TUNNEL, "no_tunnel", RX_DROPPED,                           \
+             "no port has these endpoints and key")                        \
+    GRE_DROP(SEQ_MISSING, "seq_missing", RX_DROPPED,                       \
+             "the port checks sequence numbers (in_seq) and the packet "   \
+             "has none")                                                   \
+    GRE_DROP(SEQ_OLD, "seq_old", RX_DROPPED,                               \
+             "the sequence number is behind the last one accepted")        \
+    GRE_DROP(TX_OFFLOAD, "tx_offload", TX_DROPPED,                         \
+             "a packet to send carries offload flags the push path "       \
              "cannot honour")
 
 enum gre_drop {
-#define GRE_DROP(ENUM, NAME, DESC) GRE_DROP_##ENUM,
+#define GRE_DROP(ENUM, NAME, KIND, DESC) GRE_DROP_##ENUM,
     GRE_DROP_REASONS
 #undef GRE_DROP
     GRE_N_DROPS
@@ -79,6 +90,7 @@ enum gre_drop {
 
 const char *gre_drop_name(enum gre_drop);
 const char *gre_drop_description(enum gre_drop);
+enum gre_drop_kind gre_drop_kind(enum gre_drop);
 
 struct gre_stats {
     atomic_uint64_t tx_packets;
@@ -99,8 +111,8 @@ struct gre_stats_snapshot {
 
 void gre_stats_init(struct gre_stats *);
 void gre_stats_read(const struct gre_stats *, struct gre_stats_snapshot *);
-uint64_t gre_stats_rx_drops(const struct gre_stats_snapshot *);
-uint64_t gre_stats_tx_drops(const struct gre_stats_snapshot *);
+uint64_t gre_stats_count_kind(const struct gre_stats_snapshot *,
+                              enum gre_drop_kind);
 
 static inline void
 gre_stats_add(atomic_uint64_t *counter, uint64_t n)

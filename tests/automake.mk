@@ -31,8 +31,7 @@ TEST_PCAPS = $(wildcard $(srcdir)/tests/pcap/*.pcap)
 
 # test-gre: the receive parser on frames given in hex.
 noinst_PROGRAMS = tests/test-gre
-tests_test_gre_SOURCES = tests/test-gre.c \
-	lib/gre-header.c lib/gre-stats.c lib/gre-type.c
+tests_test_gre_SOURCES = tests/test-gre.c $(OVSGRE_LIB_SOURCES)
 tests_test_gre_LDADD = $(OVS_BUILDDIR)/lib/libopenvswitch.la
 EXTRA_tests_test_gre_DEPENDENCIES = $(OVS_STAMP)
 DISTCLEANFILES += tests/atconfig tests/atlocal

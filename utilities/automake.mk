@@ -8,8 +8,7 @@ EXTRA_DIST += \
 # without the glue, so OVS's built-in GRE classes are there to compare.
 noinst_PROGRAMS += utilities/ovsgre-bench
 utilities_ovsgre_bench_SOURCES = utilities/ovsgre-bench.c \
-	lib/gre-header.c lib/gre-options.c lib/gre-port.c lib/gre-stats.c \
-	lib/gre-type.c datapath/gre-dp.c
+	$(OVSGRE_LIB_SOURCES) $(OVSGRE_DP_SOURCES)
 utilities_ovsgre_bench_LDADD = $(OVS_BUILDDIR)/lib/libopenvswitch.la
 EXTRA_utilities_ovsgre_bench_DEPENDENCIES = $(OVS_STAMP)
 
