@@ -146,10 +146,9 @@ gre_dp_push_batch(const struct gre_type *type, const char *name,
     ovs_be32 ts;
 
     port = prepare_push(type, data, &plan, &stats, &seqp);
-    DP_PACKET_BATCH_FOR_EACH (j, packet, batch) {
-        n_ok += !has_offload_flags(packet);
-    }
-    seq = reserve_seq(&plan, seqp, n_ok);
+    /* Numbers for the whole batch in one atomic add.  A packet dropped
+     * below leaves a gap, as a packet lost on the way would. */
+    seq = reserve_seq(&plan, seqp, size);
     ts = plan.ts_ofs ? gre_erspan_timestamp() : 0;
 
     DP_PACKET_BATCH_REFILL_FOR_EACH (i, size, packet, batch) {
@@ -160,8 +159,9 @@ gre_dp_push_batch(const struct gre_type *type, const char *name,
             dp_packet_delete(packet);
             continue;
         }
+        n_ok++;
         bytes += dp_packet_size(packet);
-        gre_push_header(packet, data, &plan, seq++, ts);
+        gre_push_header(packet, data, &plan, seq + i, ts);
         pkt_metadata_init(&packet->md, data->out_port);
         dp_packet_batch_refill(batch, packet, i);
     }
