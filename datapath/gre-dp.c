@@ -24,6 +24,7 @@
 
 #include "dp-packet.h"
 #include "gre-header.h"
+#include "gre-offload.h"
 #include "gre-port.h"
 #include "gre-stats.h"
 #include "gre-type.h"
@@ -31,6 +32,7 @@
 #include "odp-netlink.h"
 #include "openvswitch/vlog.h"
 #include "packets.h"
+#include "userspace-tso.h"
 #include "util.h"
 
 VLOG_DEFINE_THIS_MODULE(gre_dp);
@@ -141,27 +143,52 @@ gre_dp_push_batch(const struct gre_type *type, const char *name,
     struct gre_stats *stats;
     atomic_uint32_t *seqp;
     struct dp_packet *packet;
-    uint32_t seq, n_ok = 0;
+    uint32_t seq, seq_left, n_ok = 0;
     uint64_t bytes = 0;
     ovs_be32 ts;
 
     port = prepare_push(type, data, &plan, &stats, &seqp);
-    /* Numbers for the whole batch in one atomic add.  A packet dropped
-     * below leaves a gap, as a packet lost on the way would. */
-    seq = reserve_seq(&plan, seqp, size);
+    /* Sequence numbers come in blocks, reserved with one atomic add: the
+     * first block, taken by the first packet, covers the whole batch; a
+     * packet to be segmented (see gre-offload.h) needs one number per
+     * segment and may need a further block for itself and the rest of the
+     * batch, the rest of the old block left as a gap.  Numbers that
+     * dropped packets leave unused are a gap too, as a packet lost on the
+     * way would be. */
+    seq = 0;
+    seq_left = 0;
     ts = plan.ts_ofs ? gre_erspan_timestamp() : 0;
 
     DP_PACKET_BATCH_REFILL_FOR_EACH (i, size, packet, batch) {
+        uint32_t need = 1;
+        uint16_t mss = 0;
+
         if (OVS_UNLIKELY(has_offload_flags(packet))) {
-            gre_stats_add(&stats->drops[GRE_DROP_TX_OFFLOAD], 1);
-            VLOG_WARN_RL(&rl, "%s: Tunneling packets with HW offload flags "
-                         "is not supported: packet dropped", name);
-            dp_packet_delete(packet);
-            continue;
+            /* One sequence number per segment (see gre-offload.h). */
+            need = gre_offload_tx_prepare(packet, &plan, &mss);
+            if (!need) {
+                gre_stats_add(&stats->drops[GRE_DROP_TX_OFFLOAD], 1);
+                VLOG_WARN_RL(&rl, "%s: packet with offload flags that "
+                             "cannot be segmented or checksummed in "
+                             "software: dropped", name);
+                dp_packet_delete(packet);
+                continue;
+            }
         }
-        n_ok++;
+        if (plan.seq_ofs && need > seq_left) {
+            seq_left = need + (size - i - 1);
+            seq = reserve_seq(&plan, seqp, seq_left);
+        }
+        n_ok += need;
         bytes += dp_packet_size(packet);
-        gre_push_header(packet, data, &plan, seq + i, ts);
+        gre_push_header(packet, data, &plan, seq, ts);
+        if (mss) {
+            gre_offload_tx_mark(packet, &plan, mss);
+        }
+        if (plan.seq_ofs) {
+            seq += need;
+            seq_left -= need;
+        }
         pkt_metadata_init(&packet->md, data->out_port);
         dp_packet_batch_refill(batch, packet, i);
     }
@@ -390,6 +417,10 @@ gre_dp_pop_batch(const struct gre_type *type, struct dp_packet_batch *batch)
         dp_packet_batch_refill(batch, packet, i);
     }
     count_rx(run_port, run_n, run_bytes);
+
+    if (userspace_tso_enabled()) {
+        gre_offload_gro(batch);
+    }
 }
 /* Pops the tunnel headers of one 'packet' received on the shared datapath
  * port of 'type', as gre_dp_pop_batch() does.  Returns the packet, or NULL

@@ -19,10 +19,12 @@
 #include "gre-netdev.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <string.h>
 
 #include "gre-dp.h"
 #include "gre-header.h"
+#include "gre-offload.h"
 #include "gre-options.h"
 #include "gre-port.h"
 #include "gre-stats.h"
@@ -33,6 +35,7 @@
 #include "ovs-glue.h"
 #include "smap.h"
 #include "unixctl.h"
+#include "userspace-tso.h"
 #include "util.h"
 
 VLOG_DEFINE_THIS_MODULE(gre_netdev);
@@ -299,7 +302,31 @@ gre_netdev_destruct(struct gre_netdev *dev)
     dev->config_error = NULL;
 }
 
-/* "gre/show [PORT]": lists every GRE-family port or just PORT. */
+/* Appends the software offload totals to 's', if userspace TSO is on or
+ * they are not all zero. */
+static void
+format_offload(struct ds *s)
+{
+    struct gre_offload_stats o;
+
+    gre_offload_stats_read(&o);
+    if (!userspace_tso_enabled() && !o.tx_resolved && !o.gso_packets
+        && !o.gso_dropped && !o.gro_segments && !o.gro_csum_bad) {
+        return;
+    }
+    ds_put_format(s, "offload: userspace TSO %s\n",
+                  userspace_tso_enabled() ? "on" : "off");
+    ds_put_format(s, "  checksums computed: %"PRIu64"\n", o.tx_resolved);
+    ds_put_format(s, "  segmented: %"PRIu64" packets into %"PRIu64
+                  " segments, %"PRIu64" dropped\n",
+                  o.gso_packets, o.gso_segments, o.gso_dropped);
+    ds_put_format(s, "  coalesced: %"PRIu64" segments into %"PRIu64
+                  " packets, %"PRIu64" not merged (bad checksum)\n",
+                  o.gro_segments, o.gro_packets, o.gro_csum_bad);
+}
+
+/* "gre/show [PORT]": lists every GRE-family port or just PORT, then the
+ * software offload totals. */
 static void
 gre_unixctl_show(struct unixctl_conn *conn, int argc, const char *argv[],
                  void *aux OVS_UNUSED)
@@ -311,6 +338,9 @@ gre_unixctl_show(struct unixctl_conn *conn, int argc, const char *argv[],
         return;
     }
     gre_port_show(&s, argc > 1 ? argv[1] : NULL);
+    if (argc == 1) {
+        format_offload(&s);
+    }
     unixctl_command_reply(conn, ds_cstr(&s));
     ds_destroy(&s);
 }

@@ -78,8 +78,9 @@ enum gre_drop_kind {
     GRE_DROP(SEQ_OLD, "seq_old", RX_DROPPED,                               \
              "the sequence number is behind the last one accepted")        \
     GRE_DROP(TX_OFFLOAD, "tx_offload", TX_DROPPED,                         \
-             "a packet to send carries offload flags the push path "       \
-             "cannot honour")
+             "a packet to send asks for segmentation or a checksum that "  \
+             "cannot be done in software (not TCP or UDP over IPv4 or "    \
+             "IPv6, or malformed)")
 
 enum gre_drop {
 #define GRE_DROP(ENUM, NAME, KIND, DESC) GRE_DROP_##ENUM,

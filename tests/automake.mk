@@ -19,7 +19,8 @@ TESTSUITE_AT = \
 	tests/gre-flow.at \
 	tests/gre-show.at \
 	tests/gre-rx.at \
-	tests/gre-pcap.at
+	tests/gre-pcap.at \
+	tests/gre-offload.at
 TESTSUITE = $(srcdir)/tests/testsuite
 AUTOTEST = $(AUTOM4TE) -l autotest \
 	-I '$(srcdir)/tests' -I '$(srcdir)' -I '$(OVS_SRCDIR)'
@@ -35,6 +36,15 @@ tests_test_gre_SOURCES = tests/test-gre.c $(OVSGRE_LIB_SOURCES)
 tests_test_gre_LDADD = $(OVS_BUILDDIR)/lib/libopenvswitch.la
 EXTRA_tests_test_gre_DEPENDENCIES = $(OVS_STAMP)
 DISTCLEANFILES += tests/atconfig tests/atlocal
+
+# test-offload: TSO, checksum offload and GRO on packets given in hex,
+# driven by tests/offload-ref.py.
+noinst_PROGRAMS += tests/test-offload
+tests_test_offload_SOURCES = tests/test-offload.c \
+	$(OVSGRE_LIB_SOURCES) $(OVSGRE_DP_SOURCES)
+tests_test_offload_LDADD = $(OVS_BUILDDIR)/lib/libopenvswitch.la
+EXTRA_tests_test_offload_DEPENDENCIES = $(OVS_STAMP)
+EXTRA_DIST += tests/offload-ref.py
 
 OVSGRE_AUTOTEST_PATH = $(abs_top_builddir)/vswitchd:$(abs_top_builddir)/tests:$(OVS_BUILDDIR)/utilities:$(OVS_BUILDDIR)/ovsdb:$(OVS_BUILDDIR)/vtep:$(OVS_BUILDDIR)/tests:$(OVS_BUILDDIR)/ipsec
 

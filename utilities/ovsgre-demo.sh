@@ -32,31 +32,9 @@ declare -A underlay=([a]=192.0.2.1 [b]=192.0.2.2)
 declare -A overlay=([a]=198.51.100.1 [b]=198.51.100.2)
 declare -A peer=([a]=b [b]=a)
 
-# Runs a command on host $1 (in its namespace, with its OVS directories).
-on() {
-    local h=$1
-    shift
-    ip netns exec "ovsgre-$h" env OVS_RUNDIR="$(rundir "$h")" \
-        OVS_LOGDIR="$(rundir "$h")" OVS_DBDIR="$(rundir "$h")" \
-        OVS_SYSCONFDIR="$(rundir "$h")" "$@"
-}
-
-rundir() {
-    echo "/run/ovsgre-demo/$1"
-}
-
-stop_host() {
-    local h=$1 dir pid
-    dir=$(rundir "$h")
-    for pid in "$dir"/ovs-vswitchd.pid "$dir"/ovsdb-server.pid; do
-        if [ -f "$pid" ]; then
-            kill "$(cat "$pid")" 2>/dev/null || true
-        fi
-    done
-    sleep 0.5
-    ip netns del "ovsgre-$h" 2>/dev/null || true
-    rm -rf "$dir"
-}
+OVSGRE_NS_PREFIX=ovsgre-
+OVSGRE_NS_RUNDIR=/run/ovsgre-demo
+. "$(dirname "$0")/ovsgre-netns.sh"
 
 cleanup() {
     for h in $hosts; do
@@ -83,24 +61,13 @@ cleanup
 
 echo "== creating hosts ovsgre-a and ovsgre-b"
 for h in $hosts; do
-    ip netns add "ovsgre-$h"
-    ip -n "ovsgre-$h" link set lo up
-    mkdir -p "$(rundir "$h")"
+    add_host "$h"
 done
 ip link add veth-a netns ovsgre-a type veth peer name veth-b netns ovsgre-b
 
 for h in $hosts; do
-    dir=$(rundir "$h")
     ip -n "ovsgre-$h" link set "veth-$h" up
-    on "$h" ovsdb-tool create "$dir/conf.db" \
-        "$ovs_srcdir/vswitchd/vswitch.ovsschema"
-    on "$h" ovsdb-server "$dir/conf.db" --remote="punix:$dir/db.sock" \
-        --detach --no-chdir --pidfile="$dir/ovsdb-server.pid" \
-        --log-file="$dir/ovsdb-server.log" -vconsole:off
-    on "$h" ovs-vsctl --no-wait init
-    on "$h" "$vswitchd" "unix:$dir/db.sock" --detach --no-chdir \
-        --pidfile="$dir/ovs-vswitchd.pid" --log-file="$dir/ovs-vswitchd.log" \
-        -vconsole:off
+    start_ovs "$h" "$vswitchd"
 
     echo "== host $h: underlay ${underlay[$h]}, tunnel to" \
          "${underlay[${peer[$h]}]}, overlay ${overlay[$h]}"

@@ -53,6 +53,12 @@
  * '-Wl,--wrap=netdev_pop_header', calls for ovs-gre's classes go to
  * ovs-gre's batch functions instead and every other class to OVS's.
  *
+ * Output offloads.  netdev_send() drops every packet whose offload flags
+ * (TSO, TCP or UDP checksum) the output port cannot honour.  With
+ * '-Wl,--wrap=netdev_send', such batches go through ovs-gre's software
+ * segmentation and checksumming first (datapath/gre-offload.h), which is
+ * what lets TSO packets into and GRO packets out of tunnels.
+ *
  * Shared local addresses.  OVS maps a received tunnel packet to a shared
  * datapath port by its outer addresses only, so gre and erspan ports (or
  * ip6gre and ip6erspan ports) on one local address all receive through
@@ -89,6 +95,7 @@
 #include "dp-packet.h"
 #include "gre-dp.h"
 #include "gre-netdev.h"
+#include "gre-offload.h"
 #include "gre-type.h"
 #include "netdev-provider.h"
 #include "netdev-vport-private.h"
@@ -381,6 +388,10 @@ int __wrap_netdev_push_header(const struct netdev *, struct dp_packet_batch *,
                               const struct ovs_action_push_tnl *);
 void __real_netdev_pop_header(struct netdev *, struct dp_packet_batch *);
 void __wrap_netdev_pop_header(struct netdev *, struct dp_packet_batch *);
+int __real_netdev_send(struct netdev *, int qid, struct dp_packet_batch *,
+                       bool concurrent_txq);
+int __wrap_netdev_send(struct netdev *, int qid, struct dp_packet_batch *,
+                       bool concurrent_txq);
 int __real_ofproto_vport_get_status(const struct ofproto *, ofp_port_t,
                                     char **errp);
 int __real_tnl_port_add(const struct ofport_dpif *, const struct netdev *,
@@ -454,6 +465,21 @@ __wrap_netdev_pop_header(struct netdev *netdev, struct dp_packet_batch *batch)
     } else {
         __real_netdev_pop_header(netdev, batch);
     }
+}
+
+/* The datapath's output, for every port: what the port cannot offload
+ * (segmenting tunnelled or plain TSO packets, computing checksums) is done
+ * in software first, where OVS 3.1 would drop the packet.  See
+ * gre-offload.h. */
+int
+__wrap_netdev_send(struct netdev *netdev, int qid,
+                   struct dp_packet_batch *batch, bool concurrent_txq)
+{
+    if (OVS_UNLIKELY(gre_offload_send_needed(batch, netdev->ol_flags))) {
+        return gre_offload_send(netdev, qid, batch, concurrent_txq,
+                                __real_netdev_send);
+    }
+    return __real_netdev_send(netdev, qid, batch, concurrent_txq);
 }
 
 /* The bridge's status refresh: reports a refused configuration of one of

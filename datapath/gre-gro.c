@@ -1,0 +1,363 @@
+/*
+ * Copyright (c) 2026 The ovs-gre authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+/* Receive coalescing (GRO) of decapsulated TCP segments.  See
+ * gre-offload.h for what it merges and what it leaves alone. */
+
+#include <config.h>
+
+#include "gre-offload.h"
+
+#include <netinet/in.h>
+#include <netinet/ip6.h>
+#include <string.h>
+
+#include "csum.h"
+#include "dp-packet.h"
+#include "netdev.h"
+#include "packets.h"
+#include "util.h"
+
+/* Room in front of a merged packet for what the output port prepends. */
+#define GRO_HEADROOM 128
+
+/* The largest IP packet a merge may make (IPv4's length field). */
+#define GRO_MAX_IP_LEN 65535
+
+/* What one decapsulated packet of a batch is, for coalescing. */
+struct gro_seg {
+    struct dp_packet *p;
+    struct gre_l4_geom g;
+    uint32_t seq;               /* TCP sequence number. */
+    uint32_t payload;           /* TCP payload bytes. */
+    uint16_t ctl;               /* TCP flags. */
+    bool candidate;             /* Worth trying to merge. */
+    int csum;                   /* 1 right, 0 wrong, -1 not checked. */
+    bool counted;               /* Counted as a bad checksum. */
+};
+
+/* The TCP flags a merged segment may carry: ACK, and PSH on the last. */
+#define GRO_TCP_FLAGS (TCP_ACK | TCP_PSH)
+
+static const struct tcp_header *
+seg_tcp(const struct gro_seg *s)
+{
+    return ALIGNED_CAST(const struct tcp_header *,
+                        (const uint8_t *) dp_packet_data(s->p) + s->g.l4);
+}
+
+/* Fills 's' for packet 'p' and tells whether it may be merged: a TCP
+ * segment with payload and only ACK (and perhaps PSH) set, of an IPv4
+ * packet without options or an IPv6 packet, ending where the frame ends. */
+static void
+gro_seg_init(struct gro_seg *s, struct dp_packet *p)
+{
+    const struct tcp_header *tcp;
+
+    s->p = p;
+    s->candidate = false;
+    s->csum = -1;
+    s->counted = false;
+    if (gre_l4_geom_parse(p, 0, p->packet_type == htonl(PT_ETH), &s->g)
+        || s->g.proto != IPPROTO_TCP
+        || s->g.end != dp_packet_size(p)
+        || (!s->g.ipv6 && s->g.l4 - s->g.l3 != IP_HEADER_LEN)) {
+        return;
+    }
+    tcp = seg_tcp(s);
+    s->ctl = TCP_FLAGS(tcp->tcp_ctl);
+    s->seq = ntohl(get_16aligned_be32(&tcp->tcp_seq));
+    s->payload = s->g.end - s->g.hdr_len;
+    s->candidate = (s->payload > 0 && s->ctl & TCP_ACK
+                    && !(s->ctl & ~GRO_TCP_FLAGS) && !tcp->tcp_urg);
+}
+
+/* Returns true if 'a' and 'b' belong to one connection: same port,
+ * tunnel, packet type, link-layer header, IP addresses and TCP ports.
+ * Segments of one connection are never reordered. */
+static bool
+gro_same_conn(const struct gro_seg *a, const struct gro_seg *b)
+{
+    const uint8_t *da = dp_packet_data(a->p);
+    const uint8_t *db = dp_packet_data(b->p);
+    size_t addr_ofs = a->g.ipv6 ? 8 : 12;
+
+    return (a->g.l3 == b->g.l3 && a->g.l4 == b->g.l4
+            && a->g.ipv6 == b->g.ipv6
+            && a->p->packet_type == b->p->packet_type
+            && a->p->md.in_port.odp_port == b->p->md.in_port.odp_port
+            && !memcmp(&a->p->md.tunnel, &b->p->md.tunnel,
+                       offsetof(struct flow_tnl, metadata))
+            && !memcmp(da, db, a->g.l3)
+            && !memcmp(da + a->g.l3 + addr_ofs, db + b->g.l3 + addr_ofs,
+                       a->g.ipv6 ? 32 : 8)
+            && !memcmp(da + a->g.l4, db + b->g.l4, 4));
+}
+
+/* Returns true if the headers of 'a' and 'b', of one connection, are
+ * identical apart from the IP length, id and checksum and the TCP
+ * sequence number, flags and checksum: same IP TOS or traffic class, flow
+ * label, TTL or hop limit and fragment bits, same TCP acknowledgement,
+ * window and options. */
+static bool
+gro_same_headers(const struct gro_seg *a, const struct gro_seg *b)
+{
+    const uint8_t *da = dp_packet_data(a->p);
+    const uint8_t *db = dp_packet_data(b->p);
+    const struct tcp_header *ta = seg_tcp(a), *tb = seg_tcp(b);
+
+    if (a->g.hdr_len != b->g.hdr_len) {
+        return false;
+    }
+    if (a->g.ipv6) {
+        /* Version, traffic class and flow label; next header and hop
+         * limit. */
+        if (memcmp(da + a->g.l3, db + b->g.l3, 4)
+            || memcmp(da + a->g.l3 + 6, db + b->g.l3 + 6, 2)) {
+            return false;
+        }
+    } else {
+        const struct ip_header *ia = ALIGNED_CAST(const struct ip_header *,
+                                                  da + a->g.l3);
+        const struct ip_header *ib = ALIGNED_CAST(const struct ip_header *,
+                                                  db + b->g.l3);
+
+        if (ia->ip_tos != ib->ip_tos || ia->ip_ttl != ib->ip_ttl
+            || ia->ip_frag_off != ib->ip_frag_off) {
+            return false;
+        }
+    }
+    return (!memcmp(&ta->tcp_ack, &tb->tcp_ack, sizeof ta->tcp_ack)
+            && ta->tcp_winsz == tb->tcp_winsz
+            && !memcmp(ta + 1, tb + 1,
+                       a->g.hdr_len - a->g.l4 - TCP_HEADER_LEN));
+}
+
+/* Returns true if the IPv4 ids of 'prev' and 'next' follow one another, or
+ * are equal in packets that must not be fragmented. */
+static bool
+gro_ids_follow(const struct gro_seg *prev, const struct gro_seg *next)
+{
+    const struct ip_header *ip, *nip;
+    uint16_t id, nid;
+
+    if (prev->g.ipv6) {
+        return true;
+    }
+    ip = ALIGNED_CAST(const struct ip_header *,
+                      (const uint8_t *) dp_packet_data(prev->p) + prev->g.l3);
+    nip = ALIGNED_CAST(const struct ip_header *,
+                       (const uint8_t *) dp_packet_data(next->p)
+                       + next->g.l3);
+    id = ntohs(ip->ip_id);
+    nid = ntohs(nip->ip_id);
+    return (nid == (uint16_t) (id + 1)
+            || (nid == id && ip->ip_frag_off & htons(IP_DONT_FRAGMENT)));
+}
+
+/* Returns true if the TCP checksum (and the IPv4 header checksum) of 's'
+ * are right: merging must not launder a corrupted segment into a packet
+ * whose checksum the output computes anew. */
+static bool
+gro_csum_ok(struct gro_seg *s)
+{
+    const uint8_t *d = dp_packet_data(s->p);
+    uint32_t partial;
+
+    if (s->csum >= 0) {
+        return s->csum;
+    }
+    s->csum = 0;
+
+    if (s->g.ipv6) {
+        partial = packet_csum_pseudoheader6(
+            ALIGNED_CAST(const struct ovs_16aligned_ip6_hdr *, d + s->g.l3));
+    } else {
+        const struct ip_header *ip = ALIGNED_CAST(const struct ip_header *,
+                                                  d + s->g.l3);
+
+        if (csum(ip, IP_HEADER_LEN)) {
+            return false;
+        }
+        partial = packet_csum_pseudoheader(ip);
+    }
+    s->csum = !csum_finish(csum_continue(partial, d + s->g.l4,
+                                         s->g.end - s->g.l4));
+    return s->csum;
+}
+
+/* Merges 'n' segments 'run[0...n - 1]' of one flow, in order, into one TSO
+ * packet, which it returns; deletes the segments.  The merged packet keeps
+ * the first segment's metadata; its IP length and checksum are right and
+ * its TCP checksum holds the pseudo-header sum, flagged for the output to
+ * complete. */
+static struct dp_packet *
+gro_merge(struct gro_seg *run[], size_t n)
+{
+    const struct gro_seg *head = run[0];
+    uint32_t total = head->g.hdr_len;
+    struct dp_packet *m;
+    struct tcp_header *tcp;
+    uint8_t *d;
+
+    for (size_t i = 0; i < n; i++) {
+        total += run[i]->payload;
+    }
+    m = dp_packet_clone_with_headroom(head->p, GRO_HEADROOM);
+    dp_packet_prealloc_tailroom(m, total - dp_packet_size(head->p));
+    for (size_t i = 1; i < n; i++) {
+        const uint8_t *src = dp_packet_data(run[i]->p);
+
+        dp_packet_put(m, src + run[i]->g.hdr_len, run[i]->payload);
+    }
+
+    d = dp_packet_data(m);
+    if (head->g.ipv6) {
+        struct ovs_16aligned_ip6_hdr *ip6 =
+            ALIGNED_CAST(struct ovs_16aligned_ip6_hdr *, d + head->g.l3);
+
+        ip6->ip6_plen = htons(total - head->g.l3 - IPV6_HEADER_LEN);
+    } else {
+        struct ip_header *ip = ALIGNED_CAST(struct ip_header *,
+                                            d + head->g.l3);
+
+        ip->ip_tot_len = htons(total - head->g.l3);
+        ip->ip_csum = 0;
+        ip->ip_csum = csum(ip, IP_HEADER_LEN);
+    }
+
+    tcp = ALIGNED_CAST(struct tcp_header *, d + head->g.l4);
+    tcp->tcp_ctl = htons((ntohs(tcp->tcp_ctl) & ~TCP_PSH)
+                         | (run[n - 1]->ctl & TCP_PSH));
+    tcp->tcp_csum = (OVS_FORCE ovs_be16) ~csum_finish(
+        head->g.ipv6
+        ? packet_csum_pseudoheader6(
+            ALIGNED_CAST(const struct ovs_16aligned_ip6_hdr *,
+                         d + head->g.l3))
+        : packet_csum_pseudoheader(
+            ALIGNED_CAST(const struct ip_header *, d + head->g.l3)));
+
+    m->l3_ofs = head->g.l3;
+    m->l4_ofs = head->g.l4;
+    dp_packet_hwol_set_tcp_seg(m);
+    dp_packet_hwol_set_csum_tcp(m);
+    if (head->g.ipv6) {
+        dp_packet_hwol_set_tx_ipv6(m);
+    } else {
+        dp_packet_hwol_set_tx_ipv4(m);
+    }
+
+    for (size_t i = 0; i < n; i++) {
+        dp_packet_delete(run[i]->p);
+    }
+    return m;
+}
+
+/* Coalesces the decapsulated TCP segments in 'batch': each run of
+ * segments of one flow that follow one another (by TCP sequence number
+ * and IPv4 id, all but the last of the first's size, the last perhaps with
+ * PSH) becomes one TSO packet in the place of the run's first segment.
+ * Packets of other flows may sit between the segments of a run; a packet
+ * of the flow that cannot be appended ends the run, so that no flow is
+ * reordered.  Everything else stays as it is, in order. */
+void
+gre_offload_gro(struct dp_packet_batch *batch)
+{
+    size_t size = dp_packet_batch_size(batch);
+    struct gro_seg segs[NETDEV_MAX_BURST];
+    struct dp_packet *out[NETDEV_MAX_BURST];
+    bool taken[NETDEV_MAX_BURST] = { false };
+    uint32_t n_merged = 0, n_made = 0, n_bad = 0;
+    size_t n_out = 0, n_candidates = 0;
+
+    if (size < 2) {
+        return;
+    }
+    for (size_t i = 0; i < size; i++) {
+        gro_seg_init(&segs[i], batch->packets[i]);
+        n_candidates += segs[i].candidate;
+    }
+    if (n_candidates < 2) {
+        return;
+    }
+
+    for (size_t i = 0; i < size; i++) {
+        struct gro_seg *run[NETDEV_MAX_BURST];
+        size_t n = 0;
+
+        if (taken[i]) {
+            continue;
+        }
+        taken[i] = true;
+        if (!segs[i].candidate || segs[i].ctl & TCP_PSH) {
+            out[n_out++] = segs[i].p;
+            continue;
+        }
+
+        run[n++] = &segs[i];
+        for (size_t j = i + 1; j < size; j++) {
+            struct gro_seg *last = run[n - 1], *s = &segs[j];
+
+            if (taken[j] || !gro_same_conn(&segs[i], s)) {
+                continue;
+            }
+            if (!s->candidate
+                || !gro_same_headers(&segs[i], s)
+                || s->seq != last->seq + last->payload
+                || last->payload != segs[i].payload
+                || s->payload > segs[i].payload
+                || !gro_ids_follow(last, s)
+                || (segs[i].g.hdr_len - segs[i].g.l3 + s->payload
+                    + (s->seq - segs[i].seq) > GRO_MAX_IP_LEN)) {
+                break;
+            }
+            run[n++] = s;
+            if (s->ctl & TCP_PSH || s->payload < segs[i].payload) {
+                break;
+            }
+        }
+
+        /* Merge the checked prefix of the run. */
+        size_t good = 0;
+        if (n > 1) {
+            while (good < n && gro_csum_ok(run[good])) {
+                good++;
+            }
+            if (good < n && !run[good]->counted) {
+                run[good]->counted = true;
+                n_bad++;
+            }
+        }
+        if (good > 1) {
+            for (size_t k = 1; k < good; k++) {
+                taken[run[k] - segs] = true;
+            }
+            out[n_out++] = gro_merge(run, good);
+            n_merged += good;
+            n_made++;
+        } else {
+            out[n_out++] = segs[i].p;
+        }
+    }
+
+    for (size_t i = 0; i < n_out; i++) {
+        batch->packets[i] = out[i];
+    }
+    batch->count = n_out;
+    if (n_made || n_bad) {
+        gre_offload_count_gro(n_merged, n_made, n_bad);
+    }
+}

@@ -1,0 +1,648 @@
+/*
+ * Copyright (c) 2026 The ovs-gre authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+/* Transmit offloads in software: checksums and TCP segmentation.  See
+ * gre-offload.h for what is done where and its limitations. */
+
+#include <config.h>
+
+#include "gre-offload.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/ip6.h>
+#include <string.h>
+
+#include "coverage.h"
+#include "csum.h"
+#include "dp-packet.h"
+#include "gre-header.h"
+#include "gre-wire.h"
+#include "netdev-provider.h"
+#include "netdev.h"
+#include "openvswitch/vlog.h"
+#include "ovs-atomic.h"
+#include "packets.h"
+#include "util.h"
+
+VLOG_DEFINE_THIS_MODULE(gre_gso);
+
+COVERAGE_DEFINE(gre_gso_dropped);
+
+static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 20);
+
+/* Room left in front of each segment for what the output port prepends
+ * (a virtio-net header, for example). */
+#define GSO_HEADROOM 128
+
+/* The offload flags that ask for work in software. */
+#define GSO_TX_FLAGS (DP_PACKET_OL_TX_TCP_SEG | DP_PACKET_OL_TX_L4_MASK)
+
+/* Totals, see 'struct gre_offload_stats'. */
+static atomic_uint64_t tx_resolved;
+static atomic_uint64_t gso_packets;
+static atomic_uint64_t gso_segments;
+static atomic_uint64_t gso_dropped;
+static atomic_uint64_t gro_segments;
+static atomic_uint64_t gro_packets;
+static atomic_uint64_t gro_csum_bad;
+
+static void
+count(atomic_uint64_t *counter, uint64_t n)
+{
+    uint64_t orig;
+
+    atomic_add_relaxed(counter, n, &orig);
+}
+
+static uint64_t
+read_counter(atomic_uint64_t *counter)
+{
+    uint64_t value;
+
+    atomic_read_relaxed(counter, &value);
+    return value;
+}
+
+/* Fills 's' with the totals since start-up. */
+void
+gre_offload_stats_read(struct gre_offload_stats *s)
+{
+    s->tx_resolved = read_counter(&tx_resolved);
+    s->gso_packets = read_counter(&gso_packets);
+    s->gso_segments = read_counter(&gso_segments);
+    s->gso_dropped = read_counter(&gso_dropped);
+    s->gro_segments = read_counter(&gro_segments);
+    s->gro_packets = read_counter(&gro_packets);
+    s->gro_csum_bad = read_counter(&gro_csum_bad);
+}
+
+/* Adds one batch's receive coalescing to the totals. */
+void
+gre_offload_count_gro(uint32_t segments, uint32_t packets, uint32_t csum_bad)
+{
+    count(&gro_segments, segments);
+    count(&gro_packets, packets);
+    count(&gro_csum_bad, csum_bad);
+}
+
+static ovs_be16
+get_be16(const uint8_t *p)
+{
+    ovs_be16 x;
+
+    memcpy(&x, p, sizeof x);
+    return x;
+}
+
+/* Finds the IPv4 or IPv6 header and the TCP or UDP header of the packet
+ * that starts 'ofs' bytes into 'p''s data: an Ethernet frame (with at most
+ * two VLAN tags) if 'is_eth', otherwise an IP packet.  Returns 0 and fills
+ * 'g', or -EINVAL if the packet is not TCP or UDP over IPv4 (without
+ * fragments) or IPv6 (without extension headers), or is cut short. */
+int
+gre_l4_geom_parse(const struct dp_packet *p, uint16_t ofs, bool is_eth,
+                  struct gre_l4_geom *g)
+{
+    const uint8_t *d = dp_packet_data(p);
+    size_t size = dp_packet_size(p);
+    size_t o = ofs;
+    ovs_be16 type;
+
+    if (is_eth) {
+        if (size < o + ETH_HEADER_LEN) {
+            return -EINVAL;
+        }
+        type = get_be16(d + o + 2 * ETH_ADDR_LEN);
+        o += ETH_HEADER_LEN;
+        for (int i = 0; i < 2 && eth_type_vlan(type); i++) {
+            if (size < o + VLAN_HEADER_LEN) {
+                return -EINVAL;
+            }
+            type = get_be16(d + o + 2);
+            o += VLAN_HEADER_LEN;
+        }
+    } else {
+        if (size <= o) {
+            return -EINVAL;
+        }
+        type = (d[o] >> 4 == 4 ? htons(ETH_TYPE_IP)
+                : d[o] >> 4 == 6 ? htons(ETH_TYPE_IPV6) : 0);
+    }
+
+    g->l3 = o;
+    if (type == htons(ETH_TYPE_IP)) {
+        const struct ip_header *ip;
+        size_t ihl;
+
+        if (size < o + IP_HEADER_LEN) {
+            return -EINVAL;
+        }
+        ip = ALIGNED_CAST(const struct ip_header *, d + o);
+        ihl = IP_IHL(ip->ip_ihl_ver) * 4;
+        if (IP_VER(ip->ip_ihl_ver) != 4 || ihl < IP_HEADER_LEN
+            || ip->ip_frag_off & htons(IP_MORE_FRAGMENTS | IP_FRAG_OFF_MASK)) {
+            return -EINVAL;
+        }
+        g->ipv6 = false;
+        g->proto = ip->ip_proto;
+        g->l4 = o + ihl;
+        g->end = o + ntohs(ip->ip_tot_len);
+    } else if (type == htons(ETH_TYPE_IPV6)) {
+        const struct ovs_16aligned_ip6_hdr *ip6;
+
+        if (size < o + IPV6_HEADER_LEN) {
+            return -EINVAL;
+        }
+        ip6 = ALIGNED_CAST(const struct ovs_16aligned_ip6_hdr *, d + o);
+        g->ipv6 = true;
+        g->proto = ip6->ip6_nxt;
+        g->l4 = o + IPV6_HEADER_LEN;
+        g->end = g->l4 + ntohs(ip6->ip6_plen);
+    } else {
+        return -EINVAL;
+    }
+    if (g->end > size || g->l4 > g->end) {
+        return -EINVAL;
+    }
+
+    if (g->proto == IPPROTO_TCP) {
+        const struct tcp_header *tcp;
+        size_t thl;
+
+        if (g->end < g->l4 + TCP_HEADER_LEN) {
+            return -EINVAL;
+        }
+        tcp = ALIGNED_CAST(const struct tcp_header *, d + g->l4);
+        thl = TCP_OFFSET(tcp->tcp_ctl) * 4;
+        if (thl < TCP_HEADER_LEN || g->end < g->l4 + thl) {
+            return -EINVAL;
+        }
+        g->hdr_len = g->l4 + thl;
+    } else if (g->proto == IPPROTO_UDP) {
+        if (g->end < g->l4 + UDP_HEADER_LEN) {
+            return -EINVAL;
+        }
+        g->hdr_len = g->l4 + UDP_HEADER_LEN;
+    } else {
+        return -EINVAL;
+    }
+    return 0;
+}
+
+/* Computes and writes the TCP or UDP checksum of the packet whose headers
+ * 'g' locates in 'd', from its IP header's length. */
+static void
+l4_csum_fill(uint8_t *d, const struct gre_l4_geom *g)
+{
+    size_t len = g->end - g->l4;
+    ovs_be16 *field;
+    uint32_t partial;
+
+    if (g->ipv6) {
+        partial = packet_csum_pseudoheader6(
+            ALIGNED_CAST(const struct ovs_16aligned_ip6_hdr *, d + g->l3));
+    } else {
+        partial = packet_csum_pseudoheader(
+            ALIGNED_CAST(const struct ip_header *, d + g->l3));
+    }
+    if (g->proto == IPPROTO_TCP) {
+        field = &ALIGNED_CAST(struct tcp_header *, d + g->l4)->tcp_csum;
+    } else {
+        field = &ALIGNED_CAST(struct udp_header *, d + g->l4)->udp_csum;
+    }
+    *field = 0;
+    *field = csum_finish(csum_continue(partial, d + g->l4, len));
+    if (g->proto == IPPROTO_UDP && !*field) {
+        *field = htons(0xffff);
+    }
+}
+
+/* Transmit: the push. */
+
+/* Readies 'p', about to have the header that 'plan' describes pushed on
+ * it, if it carries offload flags.
+ *
+ * Returns the number of GRE sequence numbers it needs: 1 for a packet sent
+ * as it is (its checksum is then computed here and its flags cleared), and
+ * more for a packet that will be segmented, whose segment size is then
+ * stored in '*mss' (it is 0 otherwise).  Returns 0 if the packet cannot be
+ * honoured (see "Limitations" in gre-offload.h); the caller drops it. */
+uint32_t
+gre_offload_tx_prepare(struct dp_packet *p, const struct gre_push_plan *plan,
+                       uint16_t *mss)
+{
+    bool is_eth = p->packet_type == htonl(PT_ETH);
+    struct gre_l4_geom g;
+    size_t payload;
+    int inner_mtu;
+
+    *mss = 0;
+    if (gre_l4_geom_parse(p, 0, is_eth, &g)
+        || (*dp_packet_ol_flags_ptr(p) & DP_PACKET_OL_TX_SCTP_CKSUM)) {
+        return 0;
+    }
+
+    payload = g.end - g.hdr_len;
+    if (dp_packet_hwol_is_tso(p)) {
+        if (g.proto != IPPROTO_TCP) {
+            return 0;
+        }
+        inner_mtu = (GRE_OFFLOAD_UNDERLAY_MTU
+                     - (plan->hdr_len - plan->ip_ofs)
+                     - (is_eth ? g.l3 : 0));
+        if (inner_mtu - (g.hdr_len - g.l3) < 64) {
+            return 0;
+        }
+        if (payload > inner_mtu - (g.hdr_len - g.l3)) {
+            *mss = inner_mtu - (g.hdr_len - g.l3);
+            return DIV_ROUND_UP(payload, *mss);
+        }
+    }
+
+    l4_csum_fill(dp_packet_data(p), &g);
+    dp_packet_reset_offload(p);
+    count(&tx_resolved, 1);
+    return 1;
+}
+
+/* Marks 'p', prepared by gre_offload_tx_prepare() with segment size 'mss'
+ * and then pushed as 'plan' says, for segmentation on output: the outer
+ * IP length field holds the segment size. */
+void
+gre_offload_tx_mark(struct dp_packet *p, const struct gre_push_plan *plan,
+                    uint16_t mss)
+{
+    uint8_t *ip = (uint8_t *) dp_packet_data(p) + plan->ip_ofs;
+
+    if (plan->ipv6) {
+        ALIGNED_CAST(struct ovs_16aligned_ip6_hdr *, ip)->ip6_plen =
+            htons(mss);
+    } else {
+        ALIGNED_CAST(struct ip_header *, ip)->ip_tot_len = htons(mss);
+    }
+    *dp_packet_ol_flags_ptr(p) |= DP_PACKET_OL_TX_TCP_CKSUM;
+}
+
+/* Transmit: the output. */
+
+/* The GRE outer headers of a tunnelled TSO packet. */
+struct gso_outer {
+    uint16_t l3;                /* Outer IP header. */
+    uint16_t gre;               /* GRE header. */
+    uint16_t gre_flags;         /* Host byte order. */
+    uint16_t inner;             /* Inner frame or packet. */
+    bool ipv6;
+    bool inner_eth;
+};
+
+/* Finds the outer headers of 'p' if it is a GRE packet, as the push
+ * writes them.  Returns true if it is one. */
+static bool
+gso_outer_parse(const struct dp_packet *p, struct gso_outer *o)
+{
+    const uint8_t *d = dp_packet_data(p);
+    size_t size = dp_packet_size(p);
+    const struct gre_base_hdr *greh;
+    ovs_be16 type, proto;
+    size_t ofs;
+
+    if (size < ETH_HEADER_LEN + IPV6_HEADER_LEN + GRE_BASE_LEN) {
+        return false;
+    }
+    type = get_be16(d + 2 * ETH_ADDR_LEN);
+    o->l3 = ETH_HEADER_LEN;
+    if (type == htons(ETH_TYPE_IP)) {
+        const struct ip_header *ip = ALIGNED_CAST(const struct ip_header *,
+                                                  d + o->l3);
+
+        if (ip->ip_ihl_ver != IP_IHL_VER(5, 4) || ip->ip_proto != IPPROTO_GRE) {
+            return false;
+        }
+        o->ipv6 = false;
+        o->gre = o->l3 + IP_HEADER_LEN;
+    } else if (type == htons(ETH_TYPE_IPV6)) {
+        const struct ovs_16aligned_ip6_hdr *ip6 =
+            ALIGNED_CAST(const struct ovs_16aligned_ip6_hdr *, d + o->l3);
+
+        if (ip6->ip6_nxt != IPPROTO_GRE) {
+            return false;
+        }
+        o->ipv6 = true;
+        o->gre = o->l3 + IPV6_HEADER_LEN;
+    } else {
+        return false;
+    }
+
+    greh = ALIGNED_CAST(const struct gre_base_hdr *, d + o->gre);
+    o->gre_flags = ntohs(greh->flags);
+    if (o->gre_flags & ~GRE_KNOWN_FLAGS) {
+        return false;
+    }
+    ofs = o->gre + gre_calc_hlen(o->gre_flags);
+    proto = greh->protocol;
+    o->inner_eth = true;
+    if (proto == htons(ETH_TYPE_ERSPAN1)) {
+        ofs += ERSPAN_V1_LEN;
+    } else if (proto == htons(ETH_TYPE_ERSPAN2)) {
+        if (size < ofs + ERSPAN_V2_LEN) {
+            return false;
+        }
+        ofs += ERSPAN_V2_LEN;
+        if (erspan_word_get(d + ofs - ERSPAN_V2_LEN, 2) & ERSPAN_V2_O_MASK) {
+            ofs += ERSPAN_V2_PLATFORM_LEN;
+        }
+    } else if (proto == htons(ETH_TYPE_IP) || proto == htons(ETH_TYPE_IPV6)) {
+        o->inner_eth = false;
+    } else if (proto != htons(ETH_TYPE_TEB)) {
+        return false;
+    }
+    if (ofs > size) {
+        return false;
+    }
+    o->inner = ofs;
+    return true;
+}
+
+/* Writes the lengths, checksums and sequence numbers of segment 'i' (of
+ * 'n') in 'd', 'size' bytes, whose inner headers 'g' locates (with 'end'
+ * not yet updated), and whose outer headers, if 'o' is nonnull, 'o'
+ * locates.  The header bytes are a copy of the original packet's. */
+static void
+gso_fix_segment(uint8_t *d, size_t size, const struct gre_l4_geom *g,
+                const struct gso_outer *o, uint32_t i, uint32_t n,
+                uint32_t mss)
+{
+    struct tcp_header *tcp = ALIGNED_CAST(struct tcp_header *, d + g->l4);
+    struct gre_l4_geom seg = *g;
+    uint16_t ctl = ntohs(tcp->tcp_ctl);
+
+    seg.end = size;
+    if (g->ipv6) {
+        struct ovs_16aligned_ip6_hdr *ip6 =
+            ALIGNED_CAST(struct ovs_16aligned_ip6_hdr *, d + g->l3);
+
+        ip6->ip6_plen = htons(size - g->l3 - IPV6_HEADER_LEN);
+    } else {
+        struct ip_header *ip = ALIGNED_CAST(struct ip_header *, d + g->l3);
+
+        ip->ip_tot_len = htons(size - g->l3);
+        ip->ip_id = htons(ntohs(ip->ip_id) + i);
+        ip->ip_csum = 0;
+        ip->ip_csum = csum(ip, g->l4 - g->l3);
+    }
+
+    put_16aligned_be32(&tcp->tcp_seq,
+                       htonl(ntohl(get_16aligned_be32(&tcp->tcp_seq))
+                             + i * mss));
+    if (i + 1 < n) {
+        ctl &= ~(TCP_FIN | TCP_PSH);
+    }
+    if (i) {
+        ctl &= ~TCP_CWR;
+    }
+    tcp->tcp_ctl = htons(ctl);
+    l4_csum_fill(d, &seg);
+
+    if (!o) {
+        return;
+    }
+    if (o->ipv6) {
+        struct ovs_16aligned_ip6_hdr *ip6 =
+            ALIGNED_CAST(struct ovs_16aligned_ip6_hdr *, d + o->l3);
+
+        ip6->ip6_plen = htons(size - o->l3 - IPV6_HEADER_LEN);
+    } else {
+        struct ip_header *ip = ALIGNED_CAST(struct ip_header *, d + o->l3);
+
+        ip->ip_tot_len = htons(size - o->l3);
+        ip->ip_csum = 0;
+        ip->ip_csum = csum(ip, IP_HEADER_LEN);
+    }
+    if (o->gre_flags & GRE_SEQ) {
+        ovs_16aligned_be32 *seq = ALIGNED_CAST(
+            ovs_16aligned_be32 *, d + o->gre + gre_seq_offset(o->gre_flags));
+
+        put_16aligned_be32(seq, htonl(ntohl(get_16aligned_be32(seq)) + i));
+    }
+    if (o->gre_flags & GRE_CSUM) {
+        ovs_be16 *field = ALIGNED_CAST(ovs_be16 *, d + o->gre + GRE_BASE_LEN);
+
+        *field = 0;
+        *field = csum(d + o->gre, size - o->gre);
+    }
+}
+
+/* Where gso_segment() puts its segments: a batch sent through 'send'
+ * whenever it fills up. */
+struct gso_sink {
+    struct netdev *netdev;
+    int qid;
+    bool concurrent_txq;
+    int (*send)(struct netdev *, int, struct dp_packet_batch *, bool);
+    struct dp_packet_batch batch;
+    int error;                  /* First error from 'send'. */
+};
+
+static void
+sink_flush(struct gso_sink *sink)
+{
+    if (!dp_packet_batch_is_empty(&sink->batch)) {
+        int error = sink->send(sink->netdev, sink->qid, &sink->batch,
+                               sink->concurrent_txq);
+
+        if (error && !sink->error) {
+            sink->error = error;
+        }
+        dp_packet_batch_init(&sink->batch);
+    }
+}
+
+static void
+sink_add(struct gso_sink *sink, struct dp_packet *p)
+{
+    if (dp_packet_batch_size(&sink->batch) == NETDEV_MAX_BURST) {
+        sink_flush(sink);
+    }
+    dp_packet_batch_add(&sink->batch, p);
+}
+
+/* Drops 'p', which asked for an offload that cannot be done in software,
+ * and counts it. */
+static void
+gso_drop(struct dp_packet *p, const struct netdev *netdev, const char *why)
+{
+    count(&gso_dropped, 1);
+    COVERAGE_INC(gre_gso_dropped);
+    VLOG_WARN_RL(&rl, "%s: packet dropped: %s", netdev_get_name(netdev), why);
+    dp_packet_delete(p);
+}
+
+/* Segments TSO packet 'p' for 'sink' into segments of at most 'mss' bytes
+ * of TCP payload, each a whole packet, and deletes 'p'.  'g' locates its
+ * inner headers and 'o', if nonnull, its GRE outer headers. */
+static void
+gso_segment(struct dp_packet *p, const struct gre_l4_geom *g,
+            const struct gso_outer *o, uint32_t mss, struct gso_sink *sink)
+{
+    const uint8_t *d = dp_packet_data(p);
+    uint32_t payload = g->end - g->hdr_len;
+    uint32_t n = DIV_ROUND_UP(payload, mss);
+
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t len = MIN(mss, payload - i * mss);
+        struct dp_packet *seg;
+        uint8_t *s;
+
+        seg = dp_packet_new_with_headroom(g->hdr_len + len, GSO_HEADROOM);
+        s = dp_packet_put_uninit(seg, g->hdr_len + len);
+        memcpy(s, d, g->hdr_len);
+        memcpy(s + g->hdr_len, d + g->hdr_len + i * mss, len);
+        gso_fix_segment(s, g->hdr_len + len, g, o, i, n, mss);
+        seg->l3_ofs = o ? o->l3 : g->l3;
+        seg->l4_ofs = o ? o->gre : g->l4;
+        sink_add(sink, seg);
+    }
+    count(&gso_packets, 1);
+    count(&gso_segments, n);
+    dp_packet_delete(p);
+}
+
+/* Returns the IP MTU of 'netdev', or 1500 if it has none. */
+static int
+netdev_mtu(const struct netdev *netdev)
+{
+    int mtu;
+
+    return netdev_get_mtu(netdev, &mtu) || mtu <= 0 ? 1500 : mtu;
+}
+
+/* Readies one packet for a port whose offloads are 'ol_flags' and MTU
+ * 'mtu', adding the result to 'sink': as it is, or segmented, or with its
+ * checksum computed. */
+static void
+gso_one(struct dp_packet *p, uint64_t ol_flags, int mtu,
+        struct gso_sink *sink)
+{
+    uint64_t flags = *dp_packet_ol_flags_ptr(p);
+    bool is_eth = p->packet_type == htonl(PT_ETH);
+    struct gso_outer o;
+    struct gre_l4_geom g;
+
+    if (flags & DP_PACKET_OL_TX_TCP_SEG && gso_outer_parse(p, &o)) {
+        const uint8_t *ip = (const uint8_t *) dp_packet_data(p) + o.l3;
+        uint32_t mss = (o.ipv6
+                        ? ntohs(ALIGNED_CAST(
+                                    const struct ovs_16aligned_ip6_hdr *,
+                                    ip)->ip6_plen)
+                        : ntohs(ALIGNED_CAST(const struct ip_header *,
+                                             ip)->ip_tot_len));
+
+        if (gre_l4_geom_parse(p, o.inner, o.inner_eth, &g)
+            || g.proto != IPPROTO_TCP || g.end != dp_packet_size(p)
+            || mss < 1) {
+            gso_drop(p, sink->netdev, "tunnelled TSO packet is malformed");
+            return;
+        }
+        gso_segment(p, &g, &o, mss, sink);
+        return;
+    }
+
+    if (flags & DP_PACKET_OL_TX_TCP_SEG
+        && !(ol_flags & NETDEV_TX_OFFLOAD_TCP_TSO)) {
+        if (gre_l4_geom_parse(p, 0, is_eth, &g)
+            || g.proto != IPPROTO_TCP
+            || mtu <= g.hdr_len - g.l3) {
+            gso_drop(p, sink->netdev, "TSO packet is not TCP over IP");
+            return;
+        }
+        if (g.end - g.hdr_len > mtu - (g.hdr_len - g.l3)) {
+            gso_segment(p, &g, NULL, mtu - (g.hdr_len - g.l3), sink);
+            return;
+        }
+        flags |= DP_PACKET_OL_TX_TCP_CKSUM;
+    }
+
+    if ((flags & DP_PACKET_OL_TX_TCP_SEG
+         && !(ol_flags & NETDEV_TX_OFFLOAD_TCP_TSO))
+        || (flags & DP_PACKET_OL_TX_TCP_CKSUM
+            && !(ol_flags & NETDEV_TX_OFFLOAD_TCP_CKSUM))
+        || (flags & DP_PACKET_OL_TX_UDP_CKSUM
+            && !(ol_flags & NETDEV_TX_OFFLOAD_UDP_CKSUM))) {
+        if (gre_l4_geom_parse(p, 0, is_eth, &g)) {
+            gso_drop(p, sink->netdev, "checksum offload packet is not TCP "
+                     "or UDP over IP");
+            return;
+        }
+        l4_csum_fill(dp_packet_data(p), &g);
+        dp_packet_reset_offload(p);
+        count(&tx_resolved, 1);
+    }
+    sink_add(sink, p);
+}
+
+/* Returns true if one of the packets in 'batch' needs work in software
+ * before a port whose offloads are 'netdev_ol_flags' can send it. */
+bool
+gre_offload_send_needed(const struct dp_packet_batch *batch,
+                        uint64_t netdev_ol_flags)
+{
+    struct dp_packet *p;
+
+    DP_PACKET_BATCH_FOR_EACH (i, p, batch) {
+        uint64_t flags = *dp_packet_ol_flags_ptr(p);
+
+        if (OVS_UNLIKELY(flags & GSO_TX_FLAGS)) {
+            if (flags & DP_PACKET_OL_TX_TCP_SEG
+                || (flags & DP_PACKET_OL_TX_TCP_CKSUM
+                    && !(netdev_ol_flags & NETDEV_TX_OFFLOAD_TCP_CKSUM))
+                || (flags & DP_PACKET_OL_TX_UDP_CKSUM
+                    && !(netdev_ol_flags & NETDEV_TX_OFFLOAD_UDP_CKSUM))) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+/* Sends 'batch' on 'netdev' through 'send' (OVS's netdev_send()), after
+ * doing in software what the port cannot: segmenting tunnelled TSO packets
+ * (always) and plain TSO packets (if the port lacks TSO) and computing
+ * TCP and UDP checksums (if it lacks checksum offload).  Segments keep
+ * their packet's place in the order.  Takes ownership of every packet, as
+ * netdev_send() does, and returns the first error 'send' returned. */
+int
+gre_offload_send(struct netdev *netdev, int qid,
+                 struct dp_packet_batch *batch, bool concurrent_txq,
+                 int (*send)(struct netdev *, int, struct dp_packet_batch *,
+                             bool))
+{
+    struct gso_sink sink = {
+        .netdev = netdev,
+        .qid = qid,
+        .concurrent_txq = concurrent_txq,
+        .send = send,
+    };
+    int mtu = netdev_mtu(netdev);
+    struct dp_packet *p;
+
+    dp_packet_batch_init(&sink.batch);
+    DP_PACKET_BATCH_FOR_EACH (i, p, batch) {
+        gso_one(p, netdev->ol_flags, mtu, &sink);
+    }
+    sink_flush(&sink);
+    return sink.error;
+}

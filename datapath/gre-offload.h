@@ -1,0 +1,125 @@
+/*
+ * Copyright (c) 2026 The ovs-gre authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+#ifndef GRE_OFFLOAD_H
+#define GRE_OFFLOAD_H 1
+
+/* TSO, checksum offload and GRO through GRE-family tunnels.
+ *
+ * With other_config:userspace-tso-enable=true, OVS 3.1 receives TCP
+ * packets of up to 64 kB from taps and vhost ports, flagged
+ * DP_PACKET_OL_TX_TCP_SEG (segment me) and DP_PACKET_OL_TX_TCP_CKSUM (the
+ * TCP checksum holds only the pseudo-header sum), and drops them at any
+ * tunnel.  Here:
+ *
+ * Transmit, in two steps.
+ *
+ *   1. At the tunnel push, gre_offload_tx_prepare() looks at a flagged
+ *      packet.  A packet that needs no segmentation gets its TCP or UDP
+ *      checksum computed and its flags cleared: it leaves as any packet.
+ *      A packet that does is given a segment size (the largest inner IP
+ *      packet that keeps each outer IP packet within
+ *      GRE_OFFLOAD_UNDERLAY_MTU bytes) and a number of segments, so that
+ *      the push can reserve one GRE sequence number per segment, in batch
+ *      order.  After the push, gre_offload_tx_mark() stores the segment
+ *      size in the outer IP length field, which means nothing in a packet
+ *      that is not sent as it is, and leaves the packet flagged.
+ *
+ *   2. On output, gre_offload_send() (called for every netdev_send())
+ *      segments in software every packet the output port cannot take as
+ *      it is: tunnelled TSO packets always (no OVS 3.1 port can segment
+ *      GRE-tunnelled TCP), plain TSO packets and checksum-offload packets
+ *      where the port lacks the offload.  Each segment is a whole packet:
+ *      inner IPv4 length, id (+1 per segment) and checksum or IPv6 length;
+ *      TCP sequence number, flags (FIN and PSH only on the last, CWR only
+ *      on the first) and checksum; outer IPv4 length and checksum or IPv6
+ *      length; the GRE sequence number (+1 per segment) and the GRE
+ *      checksum when the header has them.
+ *
+ * Receive: gre_offload_gro() coalesces, after the pop, consecutive TCP
+ * segments of one inner flow of one tunnel found in one batch into one TSO
+ * packet, so that a TSO-capable output (a tap) gets fewer, larger packets.
+ *
+ * Limitations:
+ *   - Segmentation handles TCP over IPv4 (no fragments) or IPv6 (no
+ *     extension headers), after at most two VLAN tags; anything else
+ *     flagged for segmentation is dropped and counted.  Checksum offload
+ *     is resolved for TCP and UDP; an SCTP checksum request is dropped.
+ *   - The segment size of a tunnelled packet assumes an underlay path MTU
+ *     of GRE_OFFLOAD_UNDERLAY_MTU.
+ *   - Segmentation is in software only: OVS 3.1's DPDK ports do not
+ *     configure the NIC's GRE tunnel TSO.
+ *   - GRO merges only pure ACK segments (PSH allowed on the last), with
+ *     identical IP and TCP headers apart from lengths, ids, checksums and
+ *     sequence numbers, every segment but the last of the first's size,
+ *     and right checksums; it never merges across batches. */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct dp_packet;
+struct dp_packet_batch;
+struct gre_push_plan;
+struct netdev;
+
+/* The underlay path MTU that tunnelled TSO packets are segmented for. */
+#define GRE_OFFLOAD_UNDERLAY_MTU 1500
+
+/* Where a packet's TCP or UDP headers are, as offsets into its data. */
+struct gre_l4_geom {
+    uint16_t l3;                /* IPv4 or IPv6 header. */
+    uint16_t l4;                /* TCP or UDP header. */
+    uint16_t hdr_len;           /* All headers, TCP options included. */
+    uint32_t end;               /* End of the IP packet (before any
+                                 * Ethernet padding). */
+    uint8_t proto;              /* IPPROTO_TCP or IPPROTO_UDP. */
+    bool ipv6;
+};
+
+int gre_l4_geom_parse(const struct dp_packet *, uint16_t ofs, bool is_eth,
+                      struct gre_l4_geom *);
+
+uint32_t gre_offload_tx_prepare(struct dp_packet *,
+                                const struct gre_push_plan *,
+                                uint16_t *mss);
+void gre_offload_tx_mark(struct dp_packet *, const struct gre_push_plan *,
+                         uint16_t mss);
+
+bool gre_offload_send_needed(const struct dp_packet_batch *,
+                             uint64_t netdev_ol_flags);
+int gre_offload_send(struct netdev *, int qid, struct dp_packet_batch *,
+                     bool concurrent_txq,
+                     int (*send)(struct netdev *, int qid,
+                                 struct dp_packet_batch *, bool));
+
+void gre_offload_gro(struct dp_packet_batch *);
+
+/* Totals since start-up, for 'gre/show'. */
+struct gre_offload_stats {
+    uint64_t tx_resolved;       /* Checksums computed at the push. */
+    uint64_t gso_packets;       /* Packets segmented in software... */
+    uint64_t gso_segments;      /* ...into this many segments. */
+    uint64_t gso_dropped;       /* Flagged packets that could not be. */
+    uint64_t gro_segments;      /* Received segments merged... */
+    uint64_t gro_packets;       /* ...into this many packets. */
+    uint64_t gro_csum_bad;      /* Segments not merged: bad checksum. */
+};
+
+void gre_offload_stats_read(struct gre_offload_stats *);
+void gre_offload_count_gro(uint32_t segments, uint32_t packets,
+                           uint32_t csum_bad);
+
+#endif /* gre-offload.h */

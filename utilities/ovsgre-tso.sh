@@ -1,0 +1,302 @@
+#! /bin/bash
+# TCP through a GRE-family tunnel between two "hosts", each a network
+# namespace with its own ovsdb-server and ovs-vswitchd (userspace
+# datapath), each with a tap "VM" (a namespace of its own) on br-int:
+#
+#   VM a (198.51.100.1)                          VM b (198.51.100.2)
+#      | tap vm-a                                   | tap vm-b
+#   host a: br-int -- tun0 ==== tunnel ==== tun0 -- br-int :host b
+#           br-phy 192.0.2.1, 2001:db8::1    br-phy 192.0.2.2, 2001:db8::2
+#              ul-a <----------- veth ------------> ul-b
+#
+# usage: ovsgre-tso.sh BUILDDIR bench [RUNS]
+#          iperf3 for 10 s through gre, ip6gre and gre with csum=true and
+#          seq=true, alternately with Debian's stock ovs-vswitchd 3.1
+#          (TSO off: it drops TSO packets at tunnels) and with ovs-gre's
+#          (other_config:userspace-tso-enable=true), RUNS times each
+#          (default 3); prints Gbps and CPU seconds per GB, medians, and
+#          the ratios.
+#        ovsgre-tso.sh BUILDDIR up TYPE [OPTION=VALUE...]
+#          sets the topology up and leaves it up (OVSGRE_VSWITCHD and
+#          OVSGRE_TSO pick the daemon and userspace TSO, default ovs-gre's
+#          and true); 'ovsgre-tso.sh BUILDDIR down' takes it down.
+#        ovsgre-tso.sh BUILDDIR stream TYPE [OPTION=VALUE...]
+#          ovs-gre's daemon with TSO on, a TYPE tunnel with the given
+#          options: sends 64 MB over TCP from VM a to VM b, checks that
+#          every byte arrived intact (SHA-256) and that the sending host
+#          segmented TSO packets and the receiving one coalesced segments.
+#
+# Run as root.  Needs iperf3 (bench) and python3.
+
+set -e -o pipefail
+
+builddir=$(cd "${1:?usage: ovsgre-tso.sh BUILDDIR bench|stream ...}" && pwd)
+mode=${2:?usage: ovsgre-tso.sh BUILDDIR bench|stream ...}
+shift 2
+
+ovs_builddir=$(sed -n 's/^OVS_BUILDDIR = //p' "$builddir/Makefile")
+ovs_srcdir=$(sed -n 's/^OVS_SRCDIR = //p' "$builddir/Makefile")
+ours=$builddir/vswitchd/ovs-vswitchd
+stock=${OVSGRE_STOCK_VSWITCHD:-/usr/lib/openvswitch-switch/ovs-vswitchd}
+PATH=$ovs_builddir/utilities:$ovs_builddir/ovsdb:$PATH
+export PATH
+
+OVSGRE_NS_PREFIX=${OVSGRE_NS_PREFIX:-ovsgre-tso-}
+OVSGRE_NS_RUNDIR=${OVSGRE_NS_RUNDIR:-/run/ovsgre-tso}
+. "$(dirname "$0")/ovsgre-netns.sh"
+
+declare -A underlay4=([a]=192.0.2.1 [b]=192.0.2.2)
+declare -A underlay6=([a]=2001:db8::1 [b]=2001:db8::2)
+declare -A overlay=([a]=198.51.100.1 [b]=198.51.100.2)
+declare -A peer=([a]=b [b]=a)
+
+teardown() {
+    for h in a b vm-a vm-b; do
+        stop_host "$h"
+    done
+}
+
+# OVS's userspace datapath reads an af_packet socket per veth port, 32
+# packets per poll; a TSO packet segmented on the other host arrives as a
+# burst of up to 45 segments, more than the default 208 kB socket buffer
+# holds.  Both daemons get a larger default while this runs.
+rmem_saved=
+rmem_raise() {
+    rmem_saved=$(sysctl -n net.core.rmem_default)
+    sysctl -q -w net.core.rmem_default=4194304
+}
+rmem_restore() {
+    if [ -n "$rmem_saved" ]; then
+        sysctl -q -w net.core.rmem_default="$rmem_saved"
+    fi
+}
+
+# Prints the overhead in bytes that a tunnel of type $1 with options $2...
+# adds in front of an inner IP packet: outer IP, GRE and its options,
+# the ERSPAN header, the inner Ethernet header.
+overhead() {
+    local type=$1 n=0
+    shift
+    case $type in
+    gre) n=$((20 + 4 + 14)) ;;
+    ip6gre) n=$((40 + 4 + 14)) ;;
+    erspan) n=$((20 + 8 + 8 + 14)) ;;
+    ip6erspan) n=$((40 + 8 + 12 + 14)) ;;
+    esac
+    case " $* " in *" key="*) n=$((n + 4)) ;; esac
+    case " $* " in *" csum=true "*) n=$((n + 4)) ;; esac
+    case " $* " in *" seq=true "*) n=$((n + 4)) ;; esac
+    echo $n
+}
+
+# Sets up both hosts with ovs-vswitchd $1, userspace TSO $2 (true or
+# false), a tunnel of type $3 with options $4...
+setup() {
+    local vswitchd=$1 tso=$2 type=$3 h remote opts mtu
+    shift 3
+    teardown
+    for h in a b; do
+        add_host "$h"
+        add_host "vm-$h"
+    done
+    ip link add ul-a netns "$(ns_of a)" type veth \
+        peer name ul-b netns "$(ns_of b)"
+    mtu=$((1500 - $(overhead "$type" "$@")))
+    for h in a b; do
+        ip -n "$(ns_of "$h")" link set "ul-$h" up
+        start_ovs "$h" "$vswitchd" "userspace-tso-enable=$tso"
+        if [ "$type" = ip6gre ] || [ "$type" = ip6erspan ]; then
+            remote=${underlay6[${peer[$h]}]}
+        else
+            remote=${underlay4[${peer[$h]}]}
+        fi
+        opts=()
+        for o in "$@"; do
+            opts+=("options:$o")
+        done
+        on "$h" ovs-vsctl \
+            -- add-br br-phy -- set bridge br-phy datapath_type=netdev \
+            -- add-port br-phy "ul-$h" \
+            -- add-br br-int -- set bridge br-int datapath_type=netdev \
+            -- add-port br-int "vm-$h" -- set interface "vm-$h" type=tap \
+            -- add-port br-int tun0 -- set interface tun0 type="$type" \
+               options:remote_ip="$remote" "${opts[@]}"
+        ip -n "$(ns_of "$h")" addr add "${underlay4[$h]}/24" dev br-phy
+        ip -n "$(ns_of "$h")" addr add "${underlay6[$h]}/64" dev br-phy \
+            nodad
+        ip -n "$(ns_of "$h")" link set br-phy up
+        ip -n "$(ns_of "$h")" link set "vm-$h" netns "$(ns_of "vm-$h")"
+        ip -n "$(ns_of "vm-$h")" addr add "${overlay[$h]}/24" dev "vm-$h"
+        ip -n "$(ns_of "vm-$h")" link set "vm-$h" mtu "$mtu" up
+    done
+    # The first packets resolve the underlay neighbours.
+    for _ in $(seq 1 20); do
+        if on vm-a ping -c 1 -W 1 "${overlay[b]}" >/dev/null 2>&1; then
+            return 0
+        fi
+    done
+    echo "ovsgre-tso.sh: no ping across the $type tunnel" >&2
+    on a ovs-appctl gre/show >&2 || true
+    return 1
+}
+
+# Prints the CPU time (user + system, in clock ticks) of host $1's
+# ovs-vswitchd.
+vswitchd_ticks() {
+    awk '{ print $14 + $15 }' "/proc/$(cat "$(rundir "$1")/ovs-vswitchd.pid")/stat"
+}
+
+# Prints the machine's busy CPU time in clock ticks.
+machine_ticks() {
+    awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat
+}
+
+# Runs iperf3 for 10 s from VM a to VM b and prints "GBPS CPU_S_PER_GB
+# VSWITCHD_CPU_S_PER_GB".
+measure() {
+    local hz m0 m1 v0 v1 json
+    hz=$(getconf CLK_TCK)
+    on vm-b iperf3 -s -1 -D -I "$(rundir vm-b)/iperf3.pid"
+    sleep 0.5
+    m0=$(machine_ticks)
+    v0=$(( $(vswitchd_ticks a) + $(vswitchd_ticks b) ))
+    json=$(on vm-a iperf3 -c "${overlay[b]}" -t 10 -J)
+    m1=$(machine_ticks)
+    v1=$(( $(vswitchd_ticks a) + $(vswitchd_ticks b) ))
+    echo "$json" | python3 -c '
+import json, sys
+hz, m, v = (float(x) for x in sys.argv[1:4])
+r = json.load(sys.stdin)["end"]["sum_received"]
+gb = r["bytes"] / 1e9
+print("%.3f %.3f %.3f" % (r["bits_per_second"] / 1e9, m / hz / gb,
+                          v / hz / gb))' "$hz" $((m1 - m0)) $((v1 - v0))
+}
+
+median() {
+    sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+}
+
+bench() {
+    local runs=${1:-3} name type opts r side out
+    local configs=("gre|gre|" "ip6gre|ip6gre|" "gre csum+seq|gre|csum=true seq=true")
+    local results=$OVSGRE_NS_RUNDIR.results
+    if [ ! -x "$stock" ]; then
+        echo "ovsgre-tso.sh: no stock ovs-vswitchd at $stock" \
+             "(apt-get install openvswitch-switch)" >&2
+        exit 1
+    fi
+    command -v iperf3 >/dev/null || {
+        echo "ovsgre-tso.sh: iperf3 is not installed" >&2
+        exit 1
+    }
+    rm -f "$results"
+    for c in "${configs[@]}"; do
+        IFS='|' read -r name type opts <<<"$c"
+        for r in $(seq 1 "$runs"); do
+            for side in stock ours; do
+                # shellcheck disable=SC2086
+                if [ $side = stock ]; then
+                    setup "$stock" false "$type" $opts
+                else
+                    setup "$ours" true "$type" $opts
+                fi
+                out=$(measure)
+                echo "$name|$side|$r|$out" | tee -a "$results"
+                teardown
+            done
+        done
+    done
+
+    echo
+    printf '%-14s %-6s %8s %12s %14s\n' tunnel daemon Gbps 'CPU s/GB' \
+           'vswitchd s/GB'
+    for c in "${configs[@]}"; do
+        IFS='|' read -r name type opts <<<"$c"
+        declare -A g=() m=() v=()
+        for side in stock ours; do
+            g[$side]=$(grep "^$name|$side|" "$results" | cut -d'|' -f4 \
+                       | awk '{ print $1 }' | median)
+            m[$side]=$(grep "^$name|$side|" "$results" | cut -d'|' -f4 \
+                       | awk '{ print $2 }' | median)
+            v[$side]=$(grep "^$name|$side|" "$results" | cut -d'|' -f4 \
+                       | awk '{ print $3 }' | median)
+            printf '%-14s %-6s %8s %12s %14s\n' "$name" "$side" \
+                   "${g[$side]}" "${m[$side]}" "${v[$side]}"
+        done
+        awk -v n="$name" -v gs="${g[stock]}" -v go="${g[ours]}" \
+            -v ms="${m[stock]}" -v mo="${m[ours]}" \
+            -v vs="${v[stock]}" -v vo="${v[ours]}" 'BEGIN {
+            printf "%-14s %-6s %7.2fx %11.2fx %13.2fx\n", n, "ratio",
+                   go / gs, mo / ms, vo / vs }'
+    done
+    echo "(medians of $runs runs; ratio = ovs-gre / stock; CPU s/GB is" \
+         "the whole machine's busy time per GB received)"
+}
+
+# Sends 64 MB from VM a to VM b over TCP and checks the SHA-256 of what
+# arrived against what was sent.
+stream() {
+    local type=${1:?stream needs a tunnel type} sent got
+    shift
+    setup "$ours" true "$type" "$@"
+    on vm-b python3 -c '
+import hashlib, socket, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("0.0.0.0", 5201))
+s.listen(1)
+c, _ = s.accept()
+h = hashlib.sha256()
+while True:
+    b = c.recv(1 << 20)
+    if not b:
+        break
+    h.update(b)
+open(sys.argv[1], "w").write(h.hexdigest() + "\n")' "$(rundir vm-b)/got" &
+    sleep 0.5
+    sent=$(on vm-a python3 -c '
+import hashlib, random, socket, sys
+rng = random.Random(7)
+h = hashlib.sha256()
+s = socket.create_connection((sys.argv[1], 5201))
+for _ in range(64):
+    b = rng.randbytes(1 << 20)
+    h.update(b)
+    s.sendall(b)
+s.close()
+print(h.hexdigest())' "${overlay[b]}")
+    wait
+    got=$(cat "$(rundir vm-b)/got")
+    echo "sent $sent"
+    echo "got  $got"
+    on a ovs-appctl gre/show
+    on b ovs-appctl gre/show
+    [ "$sent" = "$got" ] || { echo "stream: bytes differ" >&2; exit 1; }
+    on a ovs-appctl gre/show | grep -q 'segmented: [1-9]' || {
+        echo "stream: host a segmented nothing" >&2
+        exit 1
+    }
+    on b ovs-appctl gre/show | grep -q 'coalesced: [1-9]' || {
+        echo "stream: host b coalesced nothing" >&2
+        exit 1
+    }
+    echo "stream: 64 MB intact through $type"
+}
+
+if [ "$(id -u)" != 0 ]; then
+    echo "ovsgre-tso.sh: run as root (namespaces, veth, tap)" >&2
+    exit 1
+fi
+trap 'teardown; rmem_restore' EXIT
+case $mode in
+up)
+    # Leaves the topology up for a manual look ('down' removes it).
+    trap - EXIT
+    sysctl -q -w net.core.rmem_default=4194304
+    setup "${OVSGRE_VSWITCHD:-$ours}" "${OVSGRE_TSO:-true}" "$@"
+    ;;
+down) sysctl -q -w net.core.rmem_default=212992 ;;
+bench) rmem_raise; bench "$@" ;;
+stream) rmem_raise; stream "$@" ;;
+*) echo "ovsgre-tso.sh: unknown mode $mode" >&2; exit 2 ;;
+esac
