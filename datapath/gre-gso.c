@@ -377,6 +377,25 @@ gso_outer_parse(const struct dp_packet *p, struct gso_outer *o)
     return true;
 }
 
+/* Sets the length field of the IPv4 or IPv6 header at 'ip', of a packet
+ * 'len' bytes long; for IPv4, adds 'id_inc' to the id and computes the
+ * checksum of the 'ihl'-byte header. */
+static void
+ip_fix(uint8_t *ip, bool ipv6, size_t len, size_t ihl, uint16_t id_inc)
+{
+    if (ipv6) {
+        ALIGNED_CAST(struct ovs_16aligned_ip6_hdr *, ip)->ip6_plen =
+            htons(len - IPV6_HEADER_LEN);
+    } else {
+        struct ip_header *ip4 = ALIGNED_CAST(struct ip_header *, ip);
+
+        ip4->ip_tot_len = htons(len);
+        ip4->ip_id = htons(ntohs(ip4->ip_id) + id_inc);
+        ip4->ip_csum = 0;
+        ip4->ip_csum = csum(ip4, ihl);
+    }
+}
+
 /* Writes the lengths, checksums and sequence numbers of segment 'i' (of
  * 'n') in 'd', 'size' bytes, whose inner headers 'g' locates (with 'end'
  * not yet updated), and whose outer headers, if 'o' is nonnull, 'o'
@@ -391,19 +410,7 @@ gso_fix_segment(uint8_t *d, size_t size, const struct gre_l4_geom *g,
     uint16_t ctl = ntohs(tcp->tcp_ctl);
 
     seg.end = size;
-    if (g->ipv6) {
-        struct ovs_16aligned_ip6_hdr *ip6 =
-            ALIGNED_CAST(struct ovs_16aligned_ip6_hdr *, d + g->l3);
-
-        ip6->ip6_plen = htons(size - g->l3 - IPV6_HEADER_LEN);
-    } else {
-        struct ip_header *ip = ALIGNED_CAST(struct ip_header *, d + g->l3);
-
-        ip->ip_tot_len = htons(size - g->l3);
-        ip->ip_id = htons(ntohs(ip->ip_id) + i);
-        ip->ip_csum = 0;
-        ip->ip_csum = csum(ip, g->l4 - g->l3);
-    }
+    ip_fix(d + g->l3, g->ipv6, size - g->l3, g->l4 - g->l3, i);
 
     put_16aligned_be32(&tcp->tcp_seq,
                        htonl(ntohl(get_16aligned_be32(&tcp->tcp_seq))
@@ -420,18 +427,7 @@ gso_fix_segment(uint8_t *d, size_t size, const struct gre_l4_geom *g,
     if (!o) {
         return;
     }
-    if (o->ipv6) {
-        struct ovs_16aligned_ip6_hdr *ip6 =
-            ALIGNED_CAST(struct ovs_16aligned_ip6_hdr *, d + o->l3);
-
-        ip6->ip6_plen = htons(size - o->l3 - IPV6_HEADER_LEN);
-    } else {
-        struct ip_header *ip = ALIGNED_CAST(struct ip_header *, d + o->l3);
-
-        ip->ip_tot_len = htons(size - o->l3);
-        ip->ip_csum = 0;
-        ip->ip_csum = csum(ip, IP_HEADER_LEN);
-    }
+    ip_fix(d + o->l3, o->ipv6, size - o->l3, IP_HEADER_LEN, 0);
     if (o->gre_flags & GRE_SEQ) {
         ovs_16aligned_be32 *seq = ALIGNED_CAST(
             ovs_16aligned_be32 *, d + o->gre + gre_seq_offset(o->gre_flags));
