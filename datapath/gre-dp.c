@@ -145,6 +145,7 @@ gre_dp_push_batch(const struct gre_type *type, const char *name,
     struct dp_packet *packet;
     uint32_t seq, seq_left, n_ok = 0;
     uint64_t bytes = 0;
+    int path_mtu = 0;
     ovs_be32 ts;
 
     port = prepare_push(type, data, &plan, &stats, &seqp);
@@ -165,7 +166,10 @@ gre_dp_push_batch(const struct gre_type *type, const char *name,
 
         if (OVS_UNLIKELY(has_offload_flags(packet))) {
             /* One sequence number per segment (see gre-offload.h). */
-            need = gre_offload_tx_prepare(packet, &plan, &mss);
+            if (!path_mtu) {
+                path_mtu = gre_offload_path_mtu(data, &plan);
+            }
+            need = gre_offload_tx_prepare(packet, &plan, path_mtu, &mss);
             if (!need) {
                 gre_stats_add(&stats->drops[GRE_DROP_TX_OFFLOAD], 1);
                 VLOG_WARN_RL(&rl, "%s: packet with offload flags that "

@@ -22,6 +22,7 @@
 #include "gre-offload.h"
 
 #include <errno.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <netinet/ip6.h>
 #include <string.h>
@@ -31,9 +32,11 @@
 #include "dp-packet.h"
 #include "gre-header.h"
 #include "gre-wire.h"
+#include "odp-netlink.h"
 #include "netdev-provider.h"
 #include "netdev.h"
 #include "openvswitch/vlog.h"
+#include "ovs-router.h"
 #include "ovs-atomic.h"
 #include "packets.h"
 #include "util.h"
@@ -233,8 +236,41 @@ l4_csum_fill(uint8_t *d, const struct gre_l4_geom *g)
 
 /* Transmit: the push. */
 
+/* Returns the MTU of the interface by which the route to the outer
+ * destination in header template 'data' (laid out as 'plan' says) leaves,
+ * as Linux sizes a tunnel from its route's device; GRE_OFFLOAD_UNDERLAY_MTU
+ * if there is no route or the interface is not known. */
+int
+gre_offload_path_mtu(const struct ovs_action_push_tnl *data,
+                     const struct gre_push_plan *plan)
+{
+    const uint8_t *ip = (const uint8_t *) data->header + plan->ip_ofs;
+    char out_dev[IFNAMSIZ];
+    struct in6_addr dst, src = in6addr_any, gw;
+    struct netdev *netdev;
+    int mtu = 0;
+
+    if (plan->ipv6) {
+        memcpy(&dst, &ALIGNED_CAST(const struct ovs_16aligned_ip6_hdr *,
+                                   ip)->ip6_dst, sizeof dst);
+    } else {
+        in6_addr_set_mapped_ipv4(&dst, get_16aligned_be32(
+            &ALIGNED_CAST(const struct ip_header *, ip)->ip_dst));
+    }
+    if (ovs_router_lookup(0, &dst, out_dev, &src, &gw)) {
+        netdev = netdev_from_name(out_dev);
+        if (netdev) {
+            if (netdev_get_mtu(netdev, &mtu)) {
+                mtu = 0;
+            }
+            netdev_close(netdev);
+        }
+    }
+    return mtu >= 576 ? mtu : GRE_OFFLOAD_UNDERLAY_MTU;
+}
+
 /* Readies 'p', about to have the header that 'plan' describes pushed on
- * it, if it carries offload flags.
+ * it for a path of MTU 'path_mtu', if it carries offload flags.
  *
  * Returns the number of GRE sequence numbers it needs: 1 for a packet sent
  * as it is (its checksum is then computed here and its flags cleared), and
@@ -243,7 +279,7 @@ l4_csum_fill(uint8_t *d, const struct gre_l4_geom *g)
  * honoured (see "Limitations" in gre-offload.h); the caller drops it. */
 uint32_t
 gre_offload_tx_prepare(struct dp_packet *p, const struct gre_push_plan *plan,
-                       uint16_t *mss)
+                       int path_mtu, uint16_t *mss)
 {
     bool is_eth = p->packet_type == htonl(PT_ETH);
     struct gre_l4_geom g;
@@ -261,8 +297,7 @@ gre_offload_tx_prepare(struct dp_packet *p, const struct gre_push_plan *plan,
         if (g.proto != IPPROTO_TCP) {
             return 0;
         }
-        inner_mtu = (GRE_OFFLOAD_UNDERLAY_MTU
-                     - (plan->hdr_len - plan->ip_ofs)
+        inner_mtu = (path_mtu - (plan->hdr_len - plan->ip_ofs)
                      - (is_eth ? g.l3 : 0));
         if (inner_mtu - (g.hdr_len - g.l3) < 64) {
             return 0;

@@ -31,10 +31,10 @@
  *      packet.  A packet that needs no segmentation gets its TCP or UDP
  *      checksum computed and its flags cleared: it leaves as any packet.
  *      A packet that does is given a segment size (the largest inner IP
- *      packet that keeps each outer IP packet within
- *      GRE_OFFLOAD_UNDERLAY_MTU bytes) and a number of segments, so that
- *      the push can reserve one GRE sequence number per segment, in batch
- *      order.  After the push, gre_offload_tx_mark() stores the segment
+ *      packet that keeps each outer IP packet within the MTU of the
+ *      interface the route to the remote endpoint leaves by, see
+ *      gre_offload_path_mtu()) and a number of segments, so that the push
+ *      can reserve one GRE sequence number per segment, in batch order.  After the push, gre_offload_tx_mark() stores the segment
  *      size in the outer IP length field, which means nothing in a packet
  *      that is not sent as it is, and leaves the packet flagged.
  *
@@ -58,8 +58,9 @@
  *     extension headers), after at most two VLAN tags; anything else
  *     flagged for segmentation is dropped and counted.  Checksum offload
  *     is resolved for TCP and UDP; an SCTP checksum request is dropped.
- *   - The segment size of a tunnelled packet assumes an underlay path MTU
- *     of GRE_OFFLOAD_UNDERLAY_MTU.
+ *   - The segment size of a tunnelled packet follows the MTU of the route's
+ *     interface (GRE_OFFLOAD_UNDERLAY_MTU without a route), not a
+ *     discovered path MTU.
  *   - Segmentation is in software only: OVS 3.1's DPDK ports do not
  *     configure the NIC's GRE tunnel TSO.
  *   - GRO merges only pure ACK segments (PSH allowed on the last), with
@@ -74,8 +75,10 @@ struct dp_packet;
 struct dp_packet_batch;
 struct gre_push_plan;
 struct netdev;
+struct ovs_action_push_tnl;
 
-/* The underlay path MTU that tunnelled TSO packets are segmented for. */
+/* The underlay path MTU that tunnelled TSO packets are segmented for when
+ * the route to the remote endpoint does not tell. */
 #define GRE_OFFLOAD_UNDERLAY_MTU 1500
 
 /* Where a packet's TCP or UDP headers are, as offsets into its data. */
@@ -92,8 +95,10 @@ struct gre_l4_geom {
 int gre_l4_geom_parse(const struct dp_packet *, uint16_t ofs, bool is_eth,
                       struct gre_l4_geom *);
 
+int gre_offload_path_mtu(const struct ovs_action_push_tnl *,
+                         const struct gre_push_plan *);
 uint32_t gre_offload_tx_prepare(struct dp_packet *,
-                                const struct gre_push_plan *,
+                                const struct gre_push_plan *, int path_mtu,
                                 uint16_t *mss);
 void gre_offload_tx_mark(struct dp_packet *, const struct gre_push_plan *,
                          uint16_t mss);
