@@ -12,7 +12,10 @@
 # tunnel tests against our ovs-vswitchd, then a short fuzzing pass over the
 # receive path (OVSGRE_FUZZ_SECONDS, default 20), and ends with one line
 # "summary: N passed, N failed, N skipped" over all of them.
-# TESTSUITEFLAGS (default -j3) is passed to both suites.
+# TESTSUITEFLAGS (default -j3) is passed to both suites.  As root, it also
+# runs 'make check-packages' (OVSGRE_CHECK_PACKAGES=no to leave it out):
+# the Debian package and the RPM are built, and the .deb is installed,
+# run with Debian's Open vSwitch and purged.
 
 set -e -o pipefail
 
@@ -26,6 +29,7 @@ packages="
     openvswitch-source libssl-dev libcap-ng-dev libunbound-dev
     python3 python3-scapy iproute2 iputils-ping procps tshark
     clang libclang-rt-14-dev iperf3
+    debhelper python3-docutils lintian rpm
 "
 
 log() {
@@ -98,6 +102,22 @@ run_checks() {
     else
         fuzz_failed=1
         status=1
+    fi
+    if [ "${OVSGRE_CHECK_PACKAGES:-yes}" = no ]; then
+        log "not building and installing the packages"
+    elif [ "$(id -u)" != 0 ]; then
+        log "not building and installing the packages (needs root)"
+    else
+        log "building the packages, installing the .deb and running it"
+        pkg_out=$builddir/check-packages-output.txt
+        if ! make -C "$builddir" check-packages OVSGRE_JOBS="$jobs" \
+                > "$pkg_out" 2>&1; then
+            status=1
+            grep -q ' FAILED (' "$pkg_out" ||
+                echo "  0: make check-packages FAILED ($pkg_out)" \
+                    >> "$pkg_out"
+        fi
+        grep -E '^ *[0-9]+: ' "$pkg_out" | tee -a "$out" || true
     fi
     summarize "$out" "$fuzz_ok" "$fuzz_failed"
     return $status
