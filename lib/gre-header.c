@@ -26,6 +26,7 @@
 
 #include "csum.h"
 #include "dp-packet.h"
+#include "gre-csum.h"
 #include "gre-wire.h"
 #include "netdev.h"
 #include "odp-netlink.h"
@@ -286,8 +287,8 @@ gre_push_header(struct dp_packet *packet,
         ovs_be16 *csum_opt = ALIGNED_CAST(ovs_be16 *,
                                           h + plan->gre_ofs + GRE_BASE_LEN);
 
-        *csum_opt = csum(h + plan->gre_ofs,
-                         dp_packet_size(packet) - plan->gre_ofs);
+        *csum_opt = gre_csum(h + plan->gre_ofs,
+                             dp_packet_size(packet) - plan->gre_ofs);
     }
 }
 
@@ -339,7 +340,7 @@ parse_outer_ip(const struct dp_packet *packet, struct flow_tnl *tnl,
         if (ihl > size - l3) {
             return parse_fail(info, GRE_DROP_IP_TRUNCATED);
         }
-        if (!dp_packet_ip_checksum_valid(packet) && csum(ip, ihl)) {
+        if (!dp_packet_ip_checksum_valid(packet) && gre_csum(ip, ihl)) {
             return parse_fail(info, GRE_DROP_IP_CSUM);
         }
         tot_len = ntohs(ip->ip_tot_len);
@@ -565,7 +566,7 @@ gre_parse_packet(struct dp_packet *packet, struct flow_tnl *tnl,
     }
 
     /* Last, so that a bad checksum can be counted on its port. */
-    if ((flags & GRE_CSUM) && csum(greh, avail)) {
+    if ((flags & GRE_CSUM) && gre_csum(greh, avail)) {
         return parse_fail(info, GRE_DROP_GRE_CSUM);
     }
     return l4 + hlen;
