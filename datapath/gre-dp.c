@@ -136,7 +136,7 @@ gre_dp_push_batch(const struct gre_type *type, const char *name,
                   const struct ovs_action_push_tnl *data)
 {
     size_t i, size = dp_packet_batch_size(batch);
-    struct gre_push_plan plan;
+    struct gre_push_plan plan, p;
     struct gre_port *port;
     struct gre_stats *stats;
     atomic_uint32_t *seqp;
@@ -150,6 +150,9 @@ gre_dp_push_batch(const struct gre_type *type, const char *name,
      * below leaves a gap, as a packet lost on the way would. */
     seq = reserve_seq(&plan, seqp, size);
     ts = plan.ts_ofs ? gre_erspan_timestamp() : 0;
+    /* 'p' is a copy whose address goes nowhere, so that the compiler can
+     * keep it in registers across the stores into the packets. */
+    p = plan;
 
     DP_PACKET_BATCH_REFILL_FOR_EACH (i, size, packet, batch) {
         if (OVS_UNLIKELY(has_offload_flags(packet))) {
@@ -161,7 +164,7 @@ gre_dp_push_batch(const struct gre_type *type, const char *name,
         }
         n_ok++;
         bytes += dp_packet_size(packet);
-        gre_push_header(packet, data, &plan, seq + i, ts);
+        gre_push_header(packet, data, &p, seq + i, ts);
         pkt_metadata_init(&packet->md, data->out_port);
         dp_packet_batch_refill(batch, packet, i);
     }
