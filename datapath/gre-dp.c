@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "dp-packet.h"
+#include "gre-csum.h"
 #include "gre-header.h"
 #include "gre-port.h"
 #include "gre-stats.h"
@@ -273,6 +274,250 @@ struct rx_cache {
     bool pt_mismatch;
 };
 
+/* Longest outer header, from the outer IP header to the inner frame, that
+ * the same-header path below remembers. */
+#define RX_SAME_WORDS 16            /* An even number. */
+
+/* The same-header path.
+ *
+ * Packets of one tunnel in a batch carry outer headers that differ only in
+ * the fields that change per packet: IPv4 total length, identification and
+ * checksum; the IPv6 payload length and flow label; the GRE checksum and
+ * sequence number; the ERSPAN type III timestamp.  Once a packet of the
+ * batch has passed the whole parse, lookup and receive checks, its outer
+ * header is remembered here; a later packet whose header matches it in
+ * every other bit, at the same offsets, gets the same verdict and the same
+ * tunnel metadata, so only what depends on the changing fields is checked
+ * again: the lengths against the packet's size, the IPv4 header checksum,
+ * the GRE checksum and the sequence number.  Any other packet takes the
+ * full path. */
+struct rx_same {
+    bool valid;
+    bool ipv6;
+    uint16_t l3_ofs;                /* Packet offsets the header was at. */
+    uint16_t l4_ofs;
+    uint16_t hlen;                  /* Outer header, from the frame start. */
+    uint16_t min_size;              /* l3_ofs + 16 * n_pairs. */
+    uint8_t n_pairs;                /* 16-byte units of 'words'. */
+    uint64_t ip_sum;                /* IPv4: partial checksum of the
+                                     * header without the fields that
+                                     * change per packet. */
+    uint16_t seq_ofs;               /* From l3_ofs; 0 if no sequence. */
+    uint16_t gre_ofs;               /* From l3_ofs. */
+    bool has_csum;
+    ovs_be32 packet_type;
+    struct gre_port *port;
+    struct gre_port_policy policy;
+    uint64_t words[RX_SAME_WORDS];  /* The header, from l3_ofs... */
+    uint64_t mask[RX_SAME_WORDS];   /* ...and the bits that must match. */
+    struct flow_tnl tnl;            /* Up to 'metadata.opts' only. */
+};
+
+/* Bytes of 'struct flow_tnl' that a pop writes: all but the option bytes,
+ * which OVS never reads while the option length is 0. */
+#define RX_TNL_LEN offsetof(struct flow_tnl, metadata.opts)
+
+/* Clears the bytes in [ofs, ofs + n) of the byte mask 'm'. */
+static void
+mask_out(uint8_t *m, size_t ofs, size_t n)
+{
+    memset(m + ofs, 0, n);
+}
+
+/* Remembers in 'same' the outer header of 'packet', which has just passed
+ * the full pop with 'hlen' bytes of outer header, the tunnel metadata in
+ * its 'md', the parse result 'info', and 'port' with 'policy'. */
+static void
+rx_same_fill(struct rx_same *same, const struct dp_packet *packet,
+             size_t hlen, const struct gre_rx_info *info,
+             struct gre_port *port, const struct gre_port_policy *policy)
+{
+    const uint8_t *l3 = (const uint8_t *) dp_packet_data(packet)
+                        + packet->l3_ofs;
+    uint8_t mask[RX_SAME_WORDS * 8];
+    size_t len, gre_ofs, n_words;
+    const struct gre_base_hdr *greh;
+    uint16_t flags;
+
+    same->valid = false;
+    if (hlen <= packet->l3_ofs) {
+        return;
+    }
+    len = hlen - packet->l3_ofs;
+    n_words = ROUND_UP(DIV_ROUND_UP(len, 8), 2);
+    if (n_words > RX_SAME_WORDS
+        || packet->l3_ofs + n_words * 8 > dp_packet_size(packet)) {
+        return;
+    }
+
+    memset(mask, 0xff, len);
+    memset(mask + len, 0, sizeof mask - len);
+    if (info->ipv6) {
+        /* Flow label (the low 20 bits of the first word) and payload
+         * length. */
+        mask[1] &= 0xf0;
+        mask_out(mask, 2, 4);
+        gre_ofs = packet->l4_ofs - packet->l3_ofs;
+    } else {
+        mask_out(mask, offsetof(struct ip_header, ip_tot_len), 4);
+        mask_out(mask, offsetof(struct ip_header, ip_csum), 2);
+        gre_ofs = IP_HEADER_LEN;
+    }
+
+    greh = ALIGNED_CAST(const struct gre_base_hdr *, l3 + gre_ofs);
+    flags = ntohs(greh->flags);
+    if (flags & GRE_CSUM) {
+        mask_out(mask, gre_ofs + GRE_BASE_LEN, 2);
+    }
+    same->seq_ofs = 0;
+    if (flags & GRE_SEQ) {
+        same->seq_ofs = gre_ofs + gre_seq_offset(flags);
+        mask_out(mask, same->seq_ofs, GRE_OPTION_LEN);
+    }
+    if (greh->protocol == htons(ETH_TYPE_ERSPAN2)) {
+        mask_out(mask, gre_ofs + gre_calc_hlen(flags) + ERSPAN_V2_TS_OFFSET,
+                 4);
+    }
+
+    memcpy(same->mask, mask, n_words * 8);
+    memcpy(same->words, l3, n_words * 8);
+    for (size_t i = 0; i < n_words; i++) {
+        same->words[i] &= same->mask[i];
+    }
+    same->ipv6 = info->ipv6;
+    same->l3_ofs = packet->l3_ofs;
+    same->l4_ofs = packet->l4_ofs;
+    same->hlen = hlen;
+    same->n_pairs = n_words / 2;
+    same->min_size = packet->l3_ofs + n_words * 8;
+    if (!info->ipv6) {
+        /* The masked copy has total length, identification and checksum
+         * zero. */
+        same->ip_sum = gre_csum_add(0, same->words, IP_HEADER_LEN);
+    }
+    same->gre_ofs = gre_ofs;
+    same->has_csum = info->has_csum;
+    same->packet_type = info->packet_type;
+    same->port = port;
+    same->policy = *policy;
+    memcpy(&same->tnl, &packet->md.tunnel, RX_TNL_LEN);
+    same->valid = true;
+}
+
+/* Returns true if the IPv4 header at 'ip', which is the one in 'same' but
+ * for total length, identification and checksum, has a correct checksum:
+ * the sum of those three fields and of the rest, known in advance, must
+ * fold to 0xffff.  Exact, as a sum over the whole header is. */
+static inline bool
+ip4_csum_ok(const struct rx_same *same, const uint8_t *ip)
+{
+    uint32_t len_id;
+    uint16_t csum;
+
+    memcpy(&len_id, ip + offsetof(struct ip_header, ip_tot_len), 4);
+    memcpy(&csum, ip + offsetof(struct ip_header, ip_csum), 2);
+    return !gre_csum_finish(same->ip_sum + len_id + csum);
+}
+
+/* Returns true if 'packet' has the outer header remembered in 'same', up
+ * to the fields that change per packet, and those fields pass every check
+ * the full parse makes of them; then stores in '*l3p' where its outer IP
+ * header starts.  A packet for which this returns false takes the full
+ * path, which decides and counts its fate. */
+static inline bool
+rx_same_match(const struct rx_same *same, const struct dp_packet *packet,
+              const uint8_t **l3p)
+{
+    size_t size = dp_packet_size(packet);
+    const uint8_t *l3;
+    uint64_t diff = 0;
+
+    if (packet->l3_ofs != same->l3_ofs || size < same->min_size) {
+        return false;
+    }
+    l3 = (const uint8_t *) dp_packet_data(packet) + same->l3_ofs;
+    *l3p = l3;
+    for (size_t i = 0; i < same->n_pairs * 2; i += 2) {
+        uint64_t w0, w1;
+
+        memcpy(&w0, l3 + i * 8, 8);
+        memcpy(&w1, l3 + i * 8 + 8, 8);
+        diff |= (w0 & same->mask[i]) ^ same->words[i];
+        diff |= (w1 & same->mask[i + 1]) ^ same->words[i + 1];
+    }
+    if (diff) {
+        return false;
+    }
+
+    if (same->ipv6) {
+        const struct ovs_16aligned_ip6_hdr *ip6;
+
+        ip6 = ALIGNED_CAST(const struct ovs_16aligned_ip6_hdr *, l3);
+        if (packet->l4_ofs != same->l4_ofs
+            || (same->l3_ofs + IPV6_HEADER_LEN + ntohs(ip6->ip6_plen)
+                > size)
+            || same->l4_ofs > (same->l3_ofs + IPV6_HEADER_LEN
+                               + ntohs(ip6->ip6_plen))) {
+            return false;
+        }
+    } else {
+        const struct ip_header *ip = ALIGNED_CAST(const struct ip_header *,
+                                                  l3);
+        size_t tot_len = ntohs(ip->ip_tot_len);
+
+        if (tot_len > size - same->l3_ofs || tot_len < IP_HEADER_LEN) {
+            return false;
+        }
+        if (!dp_packet_ip_checksum_valid(packet) && !ip4_csum_ok(same, l3)) {
+            return false;
+        }
+    }
+    if (same->has_csum
+        && gre_csum(l3 + same->gre_ofs,
+                    size - same->l3_ofs - same->gre_ofs)) {
+        return false;
+    }
+    return true;
+}
+
+/* Pops one 'packet' that rx_same_match() accepted, with its outer IP
+ * header at 'l3', as the full path would have popped it.  Returns the
+ * packet and stores its port in '*portp', or deletes it (its sequence
+ * number is behind) and returns NULL. */
+static inline struct dp_packet *
+rx_same_pop(const struct gre_type *type, const struct rx_same *same,
+            struct dp_packet *packet, const uint8_t *l3,
+            struct gre_port **portp)
+{
+    struct pkt_metadata *md = &packet->md;
+    odp_port_t in_port = md->in_port.odp_port;
+
+    *portp = NULL;
+    if (OVS_UNLIKELY(same->policy.in_seq)) {
+        ovs_be32 seq;
+
+        /* The remembered header had a sequence number, or the full path
+         * would have refused it. */
+        seq = get_16aligned_be32(ALIGNED_CAST(const ovs_16aligned_be32 *,
+                                              l3 + same->seq_ofs));
+        if (!gre_port_seq_accept(same->port, ntohl(seq))) {
+            return drop_rx(type, same->port, GRE_DROP_SEQ_OLD, packet);
+        }
+    }
+
+    /* What pkt_metadata_init_tnl() and the parse write, except the
+     * conntrack original tuple, which OVS reads only when 'ct_state' is
+     * non-zero (pkt_metadata_init() leaves it too). */
+    memset(md, 0, offsetof(struct pkt_metadata, ct_orig_tuple));
+    memcpy(&md->tunnel, &same->tnl, RX_TNL_LEN);
+    md->orig_in_port = in_port;
+
+    *portp = same->port;
+    dp_packet_reset_packet(packet, same->hlen);
+    packet->packet_type = same->packet_type;
+    return packet;
+}
+
 static bool
 port_key_equals(const struct gre_port_key *a, const struct gre_port_key *b)
 {
@@ -304,14 +549,16 @@ cached_lookup(struct rx_cache *cache, const struct gre_port_key *key,
 /* Pops the tunnel headers of one 'packet' received on the shared port of
  * 'type', looking ports up through 'cache'.  Returns the decapsulated
  * packet and stores its port in '*portp', or deletes the packet, counts
- * why and returns NULL.
+ * why and returns NULL.  A packet that is kept is remembered in 'same', if
+ * it is not NULL, for the packets after it.
  *
  * A packet is kept only if it is well formed, a configured port receives
  * it (by kind, endpoints and key) and that port's checks (payload type,
  * required checksum, sequence numbers) pass. */
 static struct dp_packet *
 pop_one(const struct gre_type *type, struct dp_packet *packet,
-        struct rx_cache *cache, struct gre_port **portp)
+        struct rx_cache *cache, struct rx_same *same,
+        struct gre_port **portp)
 {
     struct pkt_metadata *md = &packet->md;
     struct gre_port_policy policy;
@@ -350,6 +597,9 @@ pop_one(const struct gre_type *type, struct dp_packet *packet,
         /* See "Cross-type delivery" in gre-dp.h. */
         md->tunnel.tp_dst = gre_xtype_mark(port->type);
     }
+    if (same) {
+        rx_same_fill(same, packet, hlen, &info, port, &policy);
+    }
 
     *portp = port;
     dp_packet_reset_packet(packet, hlen);
@@ -367,14 +617,21 @@ gre_dp_pop_batch(const struct gre_type *type, struct dp_packet_batch *batch)
     size_t i, size = dp_packet_batch_size(batch);
     struct gre_port *run_port = NULL;
     struct rx_cache cache = { .valid = false };
+    struct rx_same same;
     struct dp_packet *packet;
     uint64_t run_bytes = 0;
     uint32_t run_n = 0;
 
+    same.valid = false;
     DP_PACKET_BATCH_REFILL_FOR_EACH (i, size, packet, batch) {
         struct gre_port *port;
+        const uint8_t *l3;
 
-        packet = pop_one(type, packet, &cache, &port);
+        if (OVS_LIKELY(same.valid) && rx_same_match(&same, packet, &l3)) {
+            packet = rx_same_pop(type, &same, packet, l3, &port);
+        } else {
+            packet = pop_one(type, packet, &cache, &same, &port);
+        }
         if (!packet) {
             continue;
         }
@@ -403,7 +660,7 @@ gre_dp_pop_one(const struct gre_type *type, struct dp_packet *packet)
     struct rx_cache cache = { .valid = false };
     struct gre_port *port;
 
-    packet = pop_one(type, packet, &cache, &port);
+    packet = pop_one(type, packet, &cache, NULL, &port);
     if (packet) {
         count_rx(port, 1, dp_packet_size(packet));
     }
