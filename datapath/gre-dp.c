@@ -275,8 +275,12 @@ struct rx_cache {
 };
 
 /* Longest outer header, from the outer IP header to the inner frame, that
- * the same-header path below remembers. */
-#define RX_SAME_WORDS 16            /* An even number. */
+ * the same-header path below remembers, in 16-byte units. */
+#define RX_SAME_UNITS 8
+
+/* 16 bytes as two 64-bit lanes: one SSE2 register on x86-64, two words
+ * where the target has no such registers. */
+typedef uint64_t rx_u64x2 __attribute__((__vector_size__(16)));
 
 /* The same-header path.
  *
@@ -285,20 +289,20 @@ struct rx_cache {
  * checksum; the IPv6 payload length and flow label; the GRE checksum and
  * sequence number; the ERSPAN type III timestamp.  Once a packet of the
  * batch has passed the whole parse, lookup and receive checks, its outer
- * header is remembered here; a later packet whose header matches it in
- * every other bit, at the same offsets, gets the same verdict and the same
- * tunnel metadata, so only what depends on the changing fields is checked
- * again: the lengths against the packet's size, the IPv4 header checksum,
- * the GRE checksum and the sequence number.  Any other packet takes the
- * full path. */
+ * header is remembered here, as masked 16-byte units; a later packet whose
+ * header matches it in every other bit, at the same offsets, gets the same
+ * verdict and the same tunnel metadata, so only what depends on the
+ * changing fields is checked again: the lengths against the packet's size,
+ * the IPv4 header checksum, the GRE checksum and the sequence number.  Any
+ * other packet takes the full path. */
 struct rx_same {
     bool valid;
     bool ipv6;
     uint16_t l3_ofs;                /* Packet offsets the header was at. */
     uint16_t l4_ofs;
     uint16_t hlen;                  /* Outer header, from the frame start. */
-    uint16_t min_size;              /* l3_ofs + 16 * n_pairs. */
-    uint8_t n_pairs;                /* 16-byte units of 'words'. */
+    uint16_t min_size;              /* l3_ofs + 16 * n_units. */
+    uint8_t n_units;                /* 16-byte units of 'words'. */
     uint64_t ip_sum;                /* IPv4: partial checksum of the
                                      * header without the fields that
                                      * change per packet. */
@@ -308,8 +312,8 @@ struct rx_same {
     ovs_be32 packet_type;
     struct gre_port *port;
     struct gre_port_policy policy;
-    uint64_t words[RX_SAME_WORDS];  /* The header, from l3_ofs... */
-    uint64_t mask[RX_SAME_WORDS];   /* ...and the bits that must match. */
+    rx_u64x2 words[RX_SAME_UNITS];  /* The header, from l3_ofs... */
+    rx_u64x2 mask[RX_SAME_UNITS];   /* ...and the bits that must match. */
     struct flow_tnl tnl;            /* Up to 'metadata.opts' only. */
 };
 
@@ -334,8 +338,8 @@ rx_same_fill(struct rx_same *same, const struct dp_packet *packet,
 {
     const uint8_t *l3 = (const uint8_t *) dp_packet_data(packet)
                         + packet->l3_ofs;
-    uint8_t mask[RX_SAME_WORDS * 8];
-    size_t len, gre_ofs, n_words;
+    uint8_t mask[RX_SAME_UNITS * 16];
+    size_t len, gre_ofs, n_units;
     const struct gre_base_hdr *greh;
     uint16_t flags;
 
@@ -344,9 +348,9 @@ rx_same_fill(struct rx_same *same, const struct dp_packet *packet,
         return;
     }
     len = hlen - packet->l3_ofs;
-    n_words = ROUND_UP(DIV_ROUND_UP(len, 8), 2);
-    if (n_words > RX_SAME_WORDS
-        || packet->l3_ofs + n_words * 8 > dp_packet_size(packet)) {
+    n_units = DIV_ROUND_UP(len, 16);
+    if (n_units > RX_SAME_UNITS
+        || packet->l3_ofs + n_units * 16 > dp_packet_size(packet)) {
         return;
     }
 
@@ -379,17 +383,17 @@ rx_same_fill(struct rx_same *same, const struct dp_packet *packet,
                  4);
     }
 
-    memcpy(same->mask, mask, n_words * 8);
-    memcpy(same->words, l3, n_words * 8);
-    for (size_t i = 0; i < n_words; i++) {
+    memcpy(same->mask, mask, n_units * 16);
+    memcpy(same->words, l3, n_units * 16);
+    for (size_t i = 0; i < n_units; i++) {
         same->words[i] &= same->mask[i];
     }
     same->ipv6 = info->ipv6;
     same->l3_ofs = packet->l3_ofs;
     same->l4_ofs = packet->l4_ofs;
     same->hlen = hlen;
-    same->n_pairs = n_words / 2;
-    same->min_size = packet->l3_ofs + n_words * 8;
+    same->n_units = n_units;
+    same->min_size = packet->l3_ofs + n_units * 16;
     if (!info->ipv6) {
         /* The masked copy has total length, identification and checksum
          * zero. */
@@ -430,22 +434,20 @@ rx_same_match(const struct rx_same *same, const struct dp_packet *packet,
 {
     size_t size = dp_packet_size(packet);
     const uint8_t *l3;
-    uint64_t diff = 0;
+    rx_u64x2 diff = { 0, 0 };
 
     if (packet->l3_ofs != same->l3_ofs || size < same->min_size) {
         return false;
     }
     l3 = (const uint8_t *) dp_packet_data(packet) + same->l3_ofs;
     *l3p = l3;
-    for (size_t i = 0; i < same->n_pairs * 2; i += 2) {
-        uint64_t w0, w1;
+    for (size_t i = 0; i < same->n_units; i++) {
+        rx_u64x2 w;
 
-        memcpy(&w0, l3 + i * 8, 8);
-        memcpy(&w1, l3 + i * 8 + 8, 8);
-        diff |= (w0 & same->mask[i]) ^ same->words[i];
-        diff |= (w1 & same->mask[i + 1]) ^ same->words[i + 1];
+        memcpy(&w, l3 + i * 16, 16);
+        diff |= (w & same->mask[i]) ^ same->words[i];
     }
-    if (diff) {
+    if (diff[0] | diff[1]) {
         return false;
     }
 

@@ -47,6 +47,12 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* The ports with per-packet state (receive sequence numbers), and their
+ * options, so that the state can be reset between runs. */
+static struct gre_port *seq_ports[8];
+static struct gre_options seq_opts[8];
+static size_t n_seq_ports;
+
 /* Adds a configured port NAME of TYPE with the options in ARGS
  * ("key=value" strings). */
 static void
@@ -130,9 +136,13 @@ pop_alone(int type, struct dp_packet *packet)
 static void
 check_same_header_path(const uint8_t *data, size_t size)
 {
-    size_t cut = data[size - 1] % 8, pos;
     uint8_t *variant;
+    size_t cut, pos;
 
+    if (size < 4) {
+        return;
+    }
+    cut = data[size - 1] % 8;
     if (size < 4 + cut) {
         return;
     }
@@ -176,12 +186,6 @@ check_same_header_path(const uint8_t *data, size_t size)
     }
     free(variant);
 }
-
-/* The ports with per-packet state (receive sequence numbers), and their
- * options, so that the state can be reset between runs. */
-static struct gre_port *seq_ports[8];
-static struct gre_options seq_opts[8];
-static size_t n_seq_ports;
 
 static void
 init_ports(void)
