@@ -138,6 +138,7 @@ gre_dp_push_batch(const struct gre_type *type, const char *name,
 {
     size_t i, size = dp_packet_batch_size(batch);
     struct gre_push_plan plan, p;
+    odp_port_t out_port;
     struct gre_port *port;
     struct gre_stats *stats;
     atomic_uint32_t *seqp;
@@ -154,6 +155,7 @@ gre_dp_push_batch(const struct gre_type *type, const char *name,
     /* 'p' is a copy whose address goes nowhere, so that the compiler can
      * keep it in registers across the stores into the packets. */
     p = plan;
+    out_port = data->out_port;
 
     DP_PACKET_BATCH_REFILL_FOR_EACH (i, size, packet, batch) {
         if (OVS_UNLIKELY(has_offload_flags(packet))) {
@@ -166,7 +168,7 @@ gre_dp_push_batch(const struct gre_type *type, const char *name,
         n_ok++;
         bytes += dp_packet_size(packet);
         gre_push_header(packet, data, &p, seq + i, ts);
-        pkt_metadata_init(&packet->md, data->out_port);
+        pkt_metadata_init(&packet->md, out_port);
         dp_packet_batch_refill(batch, packet, i);
     }
 

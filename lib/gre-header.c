@@ -231,6 +231,7 @@ gre_push_plan_init(struct gre_push_plan *plan,
         plan->ts_ofs = (plan->gre_ofs + gre_calc_hlen(flags)
                         + ERSPAN_V2_TS_OFFSET);
     }
+    plan->extras = plan->seq_ofs || plan->ts_ofs || plan->csum;
 }
 
 /* Returns the ERSPAN type III timestamp for now, in units of 100

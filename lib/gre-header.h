@@ -80,6 +80,7 @@ struct gre_push_plan {
                                  * template's checksum, host order. */
     bool ipv6;
     bool csum;                  /* GRE checksum to compute. */
+    bool extras;                /* Any of sequence, timestamp, checksum. */
 };
 
 void gre_push_plan_init(struct gre_push_plan *,
@@ -120,19 +121,19 @@ gre_push_header(struct dp_packet *packet,
                 ovs_be32 timestamp)
 {
     size_t hdr_len = plan->hdr_len;
-    size_t l3_len;
-    uint8_t *h;
+    size_t size = dp_packet_size(packet) + hdr_len;
+    size_t l3_len = size - plan->ip_ofs;
+    uint8_t *h = dp_packet_data(packet);
 
-    if (OVS_LIKELY(dp_packet_headroom(packet) >= hdr_len)) {
+    if (OVS_LIKELY(h - (uint8_t *) dp_packet_base(packet) >= hdr_len)) {
         /* What dp_packet_push_uninit() does, without the call. */
-        h = (uint8_t *) dp_packet_data(packet) - hdr_len;
+        h -= hdr_len;
         dp_packet_set_data(packet, h);
-        dp_packet_set_size(packet, dp_packet_size(packet) + hdr_len);
+        dp_packet_set_size(packet, size);
     } else {
         h = dp_packet_push_uninit(packet, hdr_len);
     }
     gre_copy_header(h, (const uint8_t *) data->header, hdr_len);
-    l3_len = dp_packet_size(packet) - plan->ip_ofs;
 
     packet->packet_type = htonl(PT_ETH);
     dp_packet_reset_offsets(packet);
@@ -159,6 +160,9 @@ gre_push_header(struct dp_packet *packet,
         ip->ip_csum = (OVS_FORCE ovs_be16) (uint16_t) ~sum;
     }
 
+    if (OVS_LIKELY(!plan->extras)) {
+        return;
+    }
     if (plan->seq_ofs) {
         put_16aligned_be32(ALIGNED_CAST(ovs_16aligned_be32 *,
                                         h + plan->seq_ofs),
