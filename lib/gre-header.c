@@ -232,6 +232,11 @@ gre_push_plan_init(struct gre_push_plan *plan,
                         + ERSPAN_V2_TS_OFFSET);
     }
     plan->extras = plan->seq_ofs || plan->ts_ofs || plan->csum;
+    if (plan->csum) {
+        /* The template's checksum and sequence number are still 0. */
+        plan->gre_sum = gre_csum_add(0, h + plan->gre_ofs,
+                                     plan->hdr_len - plan->gre_ofs);
+    }
 }
 
 /* Returns the ERSPAN type III timestamp for now, in units of 100

@@ -81,6 +81,9 @@ struct gre_push_plan {
     bool ipv6;
     bool csum;                  /* GRE checksum to compute. */
     bool extras;                /* Any of sequence, timestamp, checksum. */
+    uint64_t gre_sum;           /* With 'csum': partial checksum of the
+                                 * template from the GRE header on, with
+                                 * checksum and sequence number 0. */
 };
 
 void gre_push_plan_init(struct gre_push_plan *,
@@ -174,12 +177,24 @@ gre_push_header(struct dp_packet *packet,
                            timestamp);
     }
     if (plan->csum) {
-        /* Covers the GRE header with the sequence number written. */
+        /* Covers the GRE header, with the sequence number, and the
+         * payload.  Summed from the template's partial sum, the number
+         * and the payload rather than read back from the header just
+         * written, which would wait for those stores; the header is a
+         * whole number of 16-bit words, so the sums add up to the same
+         * checksum. */
         ovs_be16 *csum_opt = ALIGNED_CAST(ovs_be16 *,
                                           h + plan->gre_ofs + GRE_BASE_LEN);
+        uint64_t sum = plan->gre_sum;
 
-        *csum_opt = gre_csum(h + plan->gre_ofs,
-                             dp_packet_size(packet) - plan->gre_ofs);
+        if (plan->seq_ofs) {
+            sum += (OVS_FORCE uint32_t) htonl(seq);
+        }
+        if (plan->ts_ofs) {
+            sum += (OVS_FORCE uint32_t) timestamp;
+        }
+        sum = gre_csum_add(sum, h + hdr_len, size - hdr_len);
+        *csum_opt = gre_csum_finish(sum);
     }
 }
 
