@@ -29,7 +29,7 @@
  * batch between iterations, so ratios understate the difference between
  * the push and pop code alone.
  *
- *   ovsgre-bench [--runs N] [--iterations N]
+ *   ovsgre-bench [--runs N] [--iterations N] [--row NAME]
  *   ovsgre-bench --callgrind --row NAME --size BYTES --dir push|pop
  *                --side ours|ovs [--iterations N]
  *
@@ -481,7 +481,7 @@ median_mpps(const double *mpps, int runs)
 static void
 usage(void)
 {
-    printf("usage: ovsgre-bench [--runs N] [--iterations N]\n"
+    printf("usage: ovsgre-bench [--runs N] [--iterations N] [--row NAME]\n"
            "       ovsgre-bench --callgrind --row NAME --size BYTES "
            "--dir push|pop --side ours|ovs [--iterations N]\n");
     exit(EXIT_SUCCESS);
@@ -551,6 +551,9 @@ main(int argc, char *argv[])
     printf("%-14s %5s %4s  %9s %9s %6s\n", "row", "bytes", "dir",
            "OVS Mpps", "ours Mpps", "ratio");
     for (size_t i = 0; i < ARRAY_SIZE(rows); i++) {
+        if (row_name && strcmp(row_name, rows[i].name)) {
+            continue;
+        }
         for (size_t j = 0; j < ARRAY_SIZE(sizes); j++) {
             struct setup s;
 
