@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "dp-packet.h"
+#include "gre-csum.h"
 #include "gre-header.h"
 #include "gre-offload.h"
 #include "gre-port.h"
@@ -138,7 +139,8 @@ gre_dp_push_batch(const struct gre_type *type, const char *name,
                   const struct ovs_action_push_tnl *data)
 {
     size_t i, size = dp_packet_batch_size(batch);
-    struct gre_push_plan plan;
+    struct gre_push_plan plan, p;
+    odp_port_t out_port;
     struct gre_port *port;
     struct gre_stats *stats;
     atomic_uint32_t *seqp;
@@ -159,6 +161,10 @@ gre_dp_push_batch(const struct gre_type *type, const char *name,
     seq = 0;
     seq_left = 0;
     ts = plan.ts_ofs ? gre_erspan_timestamp() : 0;
+    /* 'p' is a copy whose address goes nowhere, so that the compiler can
+     * keep it in registers across the stores into the packets. */
+    p = plan;
+    out_port = data->out_port;
 
     DP_PACKET_BATCH_REFILL_FOR_EACH (i, size, packet, batch) {
         uint32_t need = 1;
@@ -179,21 +185,28 @@ gre_dp_push_batch(const struct gre_type *type, const char *name,
                 continue;
             }
         }
-        if (plan.seq_ofs && need > seq_left) {
+        if (p.seq_ofs && need > seq_left) {
             seq_left = need + (size - i - 1);
-            seq = reserve_seq(&plan, seqp, seq_left);
+            seq = reserve_seq(&p, seqp, seq_left);
         }
         n_ok += need;
         bytes += dp_packet_size(packet);
-        gre_push_header(packet, data, &plan, seq, ts);
-        if (mss) {
-            gre_offload_tx_mark(packet, &plan, mss);
+        if (OVS_UNLIKELY(mss)) {
+            /* Segmented on output, where each segment gets its own GRE
+             * checksum: none to compute over the whole packet here. */
+            struct gre_push_plan whole = p;
+
+            whole.csum = false;
+            gre_push_header(packet, data, &whole, seq, ts);
+            gre_offload_tx_mark(packet, &whole, mss);
+        } else {
+            gre_push_header(packet, data, &p, seq, ts);
         }
-        if (plan.seq_ofs) {
+        if (p.seq_ofs) {
             seq += need;
             seq_left -= need;
         }
-        pkt_metadata_init(&packet->md, data->out_port);
+        pkt_metadata_init(&packet->md, out_port);
         dp_packet_batch_refill(batch, packet, i);
     }
 
@@ -301,6 +314,252 @@ struct rx_cache {
     bool pt_mismatch;
 };
 
+/* Longest outer header, from the outer IP header to the inner frame, that
+ * the same-header path below remembers, in 16-byte units. */
+#define RX_SAME_UNITS 8
+
+/* 16 bytes as two 64-bit lanes: one SSE2 register on x86-64, two words
+ * where the target has no such registers. */
+typedef uint64_t rx_u64x2 __attribute__((__vector_size__(16)));
+
+/* The same-header path.
+ *
+ * Packets of one tunnel in a batch carry outer headers that differ only in
+ * the fields that change per packet: IPv4 total length, identification and
+ * checksum; the IPv6 payload length and flow label; the GRE checksum and
+ * sequence number; the ERSPAN type III timestamp.  Once a packet of the
+ * batch has passed the whole parse, lookup and receive checks, its outer
+ * header is remembered here, as masked 16-byte units; a later packet whose
+ * header matches it in every other bit, at the same offsets, gets the same
+ * verdict and the same tunnel metadata, so only what depends on the
+ * changing fields is checked again: the lengths against the packet's size,
+ * the IPv4 header checksum, the GRE checksum and the sequence number.  Any
+ * other packet takes the full path. */
+struct rx_same {
+    bool valid;
+    bool ipv6;
+    uint16_t l3_ofs;                /* Packet offsets the header was at. */
+    uint16_t l4_ofs;
+    uint16_t hlen;                  /* Outer header, from the frame start. */
+    uint16_t min_size;              /* l3_ofs + 16 * n_units. */
+    uint8_t n_units;                /* 16-byte units of 'words'. */
+    uint64_t ip_sum;                /* IPv4: partial checksum of the
+                                     * header without the fields that
+                                     * change per packet. */
+    uint16_t seq_ofs;               /* From l3_ofs; 0 if no sequence. */
+    uint16_t gre_ofs;               /* From l3_ofs. */
+    bool has_csum;
+    ovs_be32 packet_type;
+    struct gre_port *port;
+    struct gre_port_policy policy;
+    rx_u64x2 words[RX_SAME_UNITS];  /* The header, from l3_ofs... */
+    rx_u64x2 mask[RX_SAME_UNITS];   /* ...and the bits that must match. */
+    struct flow_tnl tnl;            /* Up to 'metadata.opts' only. */
+};
+
+/* Bytes of 'struct flow_tnl' that a pop writes: all but the option bytes,
+ * which OVS never reads while the option length is 0. */
+#define RX_TNL_LEN offsetof(struct flow_tnl, metadata.opts)
+
+/* Clears the bytes in [ofs, ofs + n) of the byte mask 'm'. */
+static void
+mask_out(uint8_t *m, size_t ofs, size_t n)
+{
+    memset(m + ofs, 0, n);
+}
+
+/* Remembers in 'same' the outer header of 'packet', which has just passed
+ * the full pop with 'hlen' bytes of outer header, the tunnel metadata in
+ * its 'md', the parse result 'info', and 'port' with 'policy'. */
+static void
+rx_same_fill(struct rx_same *same, const struct dp_packet *packet,
+             size_t hlen, const struct gre_rx_info *info,
+             struct gre_port *port, const struct gre_port_policy *policy)
+{
+    const uint8_t *l3 = (const uint8_t *) dp_packet_data(packet)
+                        + packet->l3_ofs;
+    uint8_t mask[RX_SAME_UNITS * 16];
+    size_t len, gre_ofs, n_units;
+    const struct gre_base_hdr *greh;
+    uint16_t flags;
+
+    same->valid = false;
+    if (hlen <= packet->l3_ofs) {
+        return;
+    }
+    len = hlen - packet->l3_ofs;
+    n_units = DIV_ROUND_UP(len, 16);
+    if (n_units > RX_SAME_UNITS
+        || packet->l3_ofs + n_units * 16 > dp_packet_size(packet)) {
+        return;
+    }
+
+    memset(mask, 0xff, len);
+    memset(mask + len, 0, sizeof mask - len);
+    if (info->ipv6) {
+        /* Flow label (the low 20 bits of the first word) and payload
+         * length. */
+        mask[1] &= 0xf0;
+        mask_out(mask, 2, 4);
+        gre_ofs = packet->l4_ofs - packet->l3_ofs;
+    } else {
+        mask_out(mask, offsetof(struct ip_header, ip_tot_len), 4);
+        mask_out(mask, offsetof(struct ip_header, ip_csum), 2);
+        gre_ofs = IP_HEADER_LEN;
+    }
+
+    greh = ALIGNED_CAST(const struct gre_base_hdr *, l3 + gre_ofs);
+    flags = ntohs(greh->flags);
+    if (flags & GRE_CSUM) {
+        mask_out(mask, gre_ofs + GRE_BASE_LEN, 2);
+    }
+    same->seq_ofs = 0;
+    if (flags & GRE_SEQ) {
+        same->seq_ofs = gre_ofs + gre_seq_offset(flags);
+        mask_out(mask, same->seq_ofs, GRE_OPTION_LEN);
+    }
+    if (greh->protocol == htons(ETH_TYPE_ERSPAN2)) {
+        mask_out(mask, gre_ofs + gre_calc_hlen(flags) + ERSPAN_V2_TS_OFFSET,
+                 4);
+    }
+
+    memcpy(same->mask, mask, n_units * 16);
+    memcpy(same->words, l3, n_units * 16);
+    for (size_t i = 0; i < n_units; i++) {
+        same->words[i] &= same->mask[i];
+    }
+    same->ipv6 = info->ipv6;
+    same->l3_ofs = packet->l3_ofs;
+    same->l4_ofs = packet->l4_ofs;
+    same->hlen = hlen;
+    same->n_units = n_units;
+    same->min_size = packet->l3_ofs + n_units * 16;
+    if (!info->ipv6) {
+        /* The masked copy has total length, identification and checksum
+         * zero. */
+        same->ip_sum = gre_csum_add(0, same->words, IP_HEADER_LEN);
+    }
+    same->gre_ofs = gre_ofs;
+    same->has_csum = info->has_csum;
+    same->packet_type = info->packet_type;
+    same->port = port;
+    same->policy = *policy;
+    memcpy(&same->tnl, &packet->md.tunnel, RX_TNL_LEN);
+    same->valid = true;
+}
+
+/* Returns true if the IPv4 header at 'ip', which is the one in 'same' but
+ * for total length, identification and checksum, has a correct checksum:
+ * the sum of those three fields and of the rest, known in advance, must
+ * fold to 0xffff.  Exact, as a sum over the whole header is. */
+static inline bool
+ip4_csum_ok(const struct rx_same *same, const uint8_t *ip)
+{
+    uint32_t len_id;
+    uint16_t csum;
+
+    memcpy(&len_id, ip + offsetof(struct ip_header, ip_tot_len), 4);
+    memcpy(&csum, ip + offsetof(struct ip_header, ip_csum), 2);
+    return !gre_csum_finish(same->ip_sum + len_id + csum);
+}
+
+/* Returns true if 'packet' has the outer header remembered in 'same', up
+ * to the fields that change per packet, and those fields pass every check
+ * the full parse makes of them; then stores in '*l3p' where its outer IP
+ * header starts.  A packet for which this returns false takes the full
+ * path, which decides and counts its fate. */
+static inline bool
+rx_same_match(const struct rx_same *same, const struct dp_packet *packet,
+              const uint8_t **l3p)
+{
+    size_t size = dp_packet_size(packet);
+    const uint8_t *l3;
+    rx_u64x2 diff = { 0, 0 };
+
+    if (packet->l3_ofs != same->l3_ofs || size < same->min_size) {
+        return false;
+    }
+    l3 = (const uint8_t *) dp_packet_data(packet) + same->l3_ofs;
+    *l3p = l3;
+    for (size_t i = 0; i < same->n_units; i++) {
+        rx_u64x2 w;
+
+        memcpy(&w, l3 + i * 16, 16);
+        diff |= (w & same->mask[i]) ^ same->words[i];
+    }
+    if (diff[0] | diff[1]) {
+        return false;
+    }
+
+    if (same->ipv6) {
+        const struct ovs_16aligned_ip6_hdr *ip6;
+
+        ip6 = ALIGNED_CAST(const struct ovs_16aligned_ip6_hdr *, l3);
+        if (packet->l4_ofs != same->l4_ofs
+            || (same->l3_ofs + IPV6_HEADER_LEN + ntohs(ip6->ip6_plen)
+                > size)
+            || same->l4_ofs > (same->l3_ofs + IPV6_HEADER_LEN
+                               + ntohs(ip6->ip6_plen))) {
+            return false;
+        }
+    } else {
+        const struct ip_header *ip = ALIGNED_CAST(const struct ip_header *,
+                                                  l3);
+        size_t tot_len = ntohs(ip->ip_tot_len);
+
+        if (tot_len > size - same->l3_ofs || tot_len < IP_HEADER_LEN) {
+            return false;
+        }
+        if (!dp_packet_ip_checksum_valid(packet) && !ip4_csum_ok(same, l3)) {
+            return false;
+        }
+    }
+    if (same->has_csum
+        && gre_csum(l3 + same->gre_ofs,
+                    size - same->l3_ofs - same->gre_ofs)) {
+        return false;
+    }
+    return true;
+}
+
+/* Pops one 'packet' that rx_same_match() accepted, with its outer IP
+ * header at 'l3', as the full path would have popped it.  Returns the
+ * packet and stores its port in '*portp', or deletes it (its sequence
+ * number is behind) and returns NULL. */
+static inline struct dp_packet *
+rx_same_pop(const struct gre_type *type, const struct rx_same *same,
+            struct dp_packet *packet, const uint8_t *l3,
+            struct gre_port **portp)
+{
+    struct pkt_metadata *md = &packet->md;
+    odp_port_t in_port = md->in_port.odp_port;
+
+    *portp = NULL;
+    if (OVS_UNLIKELY(same->policy.in_seq)) {
+        ovs_be32 seq;
+
+        /* The remembered header had a sequence number, or the full path
+         * would have refused it. */
+        seq = get_16aligned_be32(ALIGNED_CAST(const ovs_16aligned_be32 *,
+                                              l3 + same->seq_ofs));
+        if (!gre_port_seq_accept(same->port, ntohl(seq))) {
+            return drop_rx(type, same->port, GRE_DROP_SEQ_OLD, packet);
+        }
+    }
+
+    /* What pkt_metadata_init_tnl() and the parse write, except the
+     * conntrack original tuple, which OVS reads only when 'ct_state' is
+     * non-zero (pkt_metadata_init() leaves it too). */
+    memset(md, 0, offsetof(struct pkt_metadata, ct_orig_tuple));
+    memcpy(&md->tunnel, &same->tnl, RX_TNL_LEN);
+    md->orig_in_port = in_port;
+
+    *portp = same->port;
+    dp_packet_reset_packet(packet, same->hlen);
+    packet->packet_type = same->packet_type;
+    return packet;
+}
+
 static bool
 port_key_equals(const struct gre_port_key *a, const struct gre_port_key *b)
 {
@@ -332,14 +591,16 @@ cached_lookup(struct rx_cache *cache, const struct gre_port_key *key,
 /* Pops the tunnel headers of one 'packet' received on the shared port of
  * 'type', looking ports up through 'cache'.  Returns the decapsulated
  * packet and stores its port in '*portp', or deletes the packet, counts
- * why and returns NULL.
+ * why and returns NULL.  A packet that is kept is remembered in 'same', if
+ * it is not NULL, for the packets after it.
  *
  * A packet is kept only if it is well formed, a configured port receives
  * it (by kind, endpoints and key) and that port's checks (payload type,
  * required checksum, sequence numbers) pass. */
 static struct dp_packet *
 pop_one(const struct gre_type *type, struct dp_packet *packet,
-        struct rx_cache *cache, struct gre_port **portp)
+        struct rx_cache *cache, struct rx_same *same,
+        struct gre_port **portp)
 {
     struct pkt_metadata *md = &packet->md;
     struct gre_port_policy policy;
@@ -378,6 +639,9 @@ pop_one(const struct gre_type *type, struct dp_packet *packet,
         /* See "Cross-type delivery" in gre-dp.h. */
         md->tunnel.tp_dst = gre_xtype_mark(port->type);
     }
+    if (same) {
+        rx_same_fill(same, packet, hlen, &info, port, &policy);
+    }
 
     *portp = port;
     dp_packet_reset_packet(packet, hlen);
@@ -395,14 +659,21 @@ gre_dp_pop_batch(const struct gre_type *type, struct dp_packet_batch *batch)
     size_t i, size = dp_packet_batch_size(batch);
     struct gre_port *run_port = NULL;
     struct rx_cache cache = { .valid = false };
+    struct rx_same same;
     struct dp_packet *packet;
     uint64_t run_bytes = 0;
     uint32_t run_n = 0;
 
+    same.valid = false;
     DP_PACKET_BATCH_REFILL_FOR_EACH (i, size, packet, batch) {
         struct gre_port *port;
+        const uint8_t *l3;
 
-        packet = pop_one(type, packet, &cache, &port);
+        if (OVS_LIKELY(same.valid) && rx_same_match(&same, packet, &l3)) {
+            packet = rx_same_pop(type, &same, packet, l3, &port);
+        } else {
+            packet = pop_one(type, packet, &cache, &same, &port);
+        }
         if (!packet) {
             continue;
         }
@@ -435,7 +706,7 @@ gre_dp_pop_one(const struct gre_type *type, struct dp_packet *packet)
     struct rx_cache cache = { .valid = false };
     struct gre_port *port;
 
-    packet = pop_one(type, packet, &cache, &port);
+    packet = pop_one(type, packet, &cache, NULL, &port);
     if (packet) {
         count_rx(port, 1, dp_packet_size(packet));
     }

@@ -27,6 +27,7 @@
 
 #include "csum.h"
 #include "dp-packet.h"
+#include "gre-csum.h"
 #include "netdev.h"
 #include "packets.h"
 #include "util.h"
@@ -189,13 +190,13 @@ gro_csum_ok(struct gro_seg *s)
         const struct ip_header *ip = ALIGNED_CAST(const struct ip_header *,
                                                   d + s->g.l3);
 
-        if (csum(ip, IP_HEADER_LEN)) {
+        if (gre_csum(ip, IP_HEADER_LEN)) {
             return false;
         }
         partial = packet_csum_pseudoheader(ip);
     }
-    s->csum = !csum_finish(csum_continue(partial, d + s->g.l4,
-                                         s->g.end - s->g.l4));
+    s->csum = !gre_csum_finish(gre_csum_add(partial, d + s->g.l4,
+                                            s->g.end - s->g.l4));
     return s->csum;
 }
 
@@ -236,7 +237,7 @@ gro_merge(struct gro_seg *run[], size_t n)
 
         ip->ip_tot_len = htons(total - head->g.l3);
         ip->ip_csum = 0;
-        ip->ip_csum = csum(ip, IP_HEADER_LEN);
+        ip->ip_csum = gre_csum(ip, IP_HEADER_LEN);
     }
 
     tcp = ALIGNED_CAST(struct tcp_header *, d + head->g.l4);

@@ -28,8 +28,8 @@
 #include <string.h>
 
 #include "coverage.h"
-#include "csum.h"
 #include "dp-packet.h"
+#include "gre-csum.h"
 #include "gre-header.h"
 #include "gre-wire.h"
 #include "odp-netlink.h"
@@ -228,7 +228,7 @@ l4_csum_fill(uint8_t *d, const struct gre_l4_geom *g)
         field = &ALIGNED_CAST(struct udp_header *, d + g->l4)->udp_csum;
     }
     *field = 0;
-    *field = csum_finish(csum_continue(partial, d + g->l4, len));
+    *field = gre_csum_finish(gre_csum_add(partial, d + g->l4, len));
     if (g->proto == IPPROTO_UDP && !*field) {
         *field = htons(0xffff);
     }
@@ -427,7 +427,7 @@ ip_fix(uint8_t *ip, bool ipv6, size_t len, size_t ihl, uint16_t id_inc)
         ip4->ip_tot_len = htons(len);
         ip4->ip_id = htons(ntohs(ip4->ip_id) + id_inc);
         ip4->ip_csum = 0;
-        ip4->ip_csum = csum(ip4, ihl);
+        ip4->ip_csum = gre_csum(ip4, ihl);
     }
 }
 
@@ -473,7 +473,7 @@ gso_fix_segment(uint8_t *d, size_t size, const struct gre_l4_geom *g,
         ovs_be16 *field = ALIGNED_CAST(ovs_be16 *, d + o->gre + GRE_BASE_LEN);
 
         *field = 0;
-        *field = csum(d + o->gre, size - o->gre);
+        *field = gre_csum(d + o->gre, size - o->gre);
     }
 }
 

@@ -26,6 +26,7 @@
 
 #include "csum.h"
 #include "dp-packet.h"
+#include "gre-csum.h"
 #include "gre-wire.h"
 #include "netdev.h"
 #include "odp-netlink.h"
@@ -212,6 +213,12 @@ gre_push_plan_init(struct gre_push_plan *plan,
     plan->ipv6 = eth->eth_type == htons(ETH_TYPE_IPV6);
     plan->gre_ofs = plan->ip_ofs + (plan->ipv6 ? IPV6_HEADER_LEN
                                     : IP_HEADER_LEN);
+    if (!plan->ipv6) {
+        const struct ip_header *ip;
+
+        ip = ALIGNED_CAST(const struct ip_header *, h + plan->ip_ofs);
+        plan->ip_csum_sum = ~(OVS_FORCE uint16_t) ip->ip_csum;
+    }
 
     greh = ALIGNED_CAST(const struct gre_base_hdr *, h + plan->gre_ofs);
     flags = ntohs(greh->flags);
@@ -224,6 +231,12 @@ gre_push_plan_init(struct gre_push_plan *plan,
         plan->ts_ofs = (plan->gre_ofs + gre_calc_hlen(flags)
                         + ERSPAN_V2_TS_OFFSET);
     }
+    plan->extras = plan->seq_ofs || plan->ts_ofs || plan->csum;
+    if (plan->csum) {
+        /* The template's checksum and sequence number are still 0. */
+        plan->gre_sum = gre_csum_add(0, h + plan->gre_ofs,
+                                     plan->hdr_len - plan->gre_ofs);
+    }
 }
 
 /* Returns the ERSPAN type III timestamp for now, in units of 100
@@ -232,63 +245,6 @@ ovs_be32
 gre_erspan_timestamp(void)
 {
     return htonl((uint32_t) (time_wall_usec() / 100));
-}
-
-/* Prepends the header template in 'data' to 'packet', whose data must start
- * at the inner frame (or inner L3 header for an L3 packet), and patches the
- * copy as 'plan' says: outer lengths and IPv4 checksum, 'seq' if the
- * template has a sequence number, 'timestamp' if it is ERSPAN type III, and
- * finally the GRE checksum.  Sets the packet's type to Ethernet and its l3
- * and l4 offsets to the outer IP and GRE headers.  May reallocate
- * 'packet''s buffer. */
-void
-gre_push_header(struct dp_packet *packet,
-                const struct ovs_action_push_tnl *data,
-                const struct gre_push_plan *plan, uint32_t seq,
-                ovs_be32 timestamp)
-{
-    uint8_t *h = dp_packet_push_uninit(packet, plan->hdr_len);
-    size_t l3_len;
-
-    memcpy(h, data->header, plan->hdr_len);
-    l3_len = dp_packet_size(packet) - plan->ip_ofs;
-
-    packet->packet_type = htonl(PT_ETH);
-    dp_packet_reset_offsets(packet);
-    packet->l3_ofs = plan->ip_ofs;
-    packet->l4_ofs = plan->gre_ofs;
-
-    if (plan->ipv6) {
-        struct ovs_16aligned_ip6_hdr *ip6;
-
-        ip6 = ALIGNED_CAST(struct ovs_16aligned_ip6_hdr *, h + plan->ip_ofs);
-        ip6->ip6_plen = htons(l3_len - IPV6_HEADER_LEN);
-    } else {
-        struct ip_header *ip = ALIGNED_CAST(struct ip_header *,
-                                            h + plan->ip_ofs);
-
-        ip->ip_tot_len = htons(l3_len);
-        ip->ip_csum = recalc_csum16(ip->ip_csum, 0, ip->ip_tot_len);
-    }
-
-    if (plan->seq_ofs) {
-        put_16aligned_be32(ALIGNED_CAST(ovs_16aligned_be32 *,
-                                        h + plan->seq_ofs),
-                           htonl(seq));
-    }
-    if (plan->ts_ofs) {
-        put_16aligned_be32(ALIGNED_CAST(ovs_16aligned_be32 *,
-                                        h + plan->ts_ofs),
-                           timestamp);
-    }
-    if (plan->csum) {
-        /* Covers the GRE header with the sequence number written. */
-        ovs_be16 *csum_opt = ALIGNED_CAST(ovs_be16 *,
-                                          h + plan->gre_ofs + GRE_BASE_LEN);
-
-        *csum_opt = csum(h + plan->gre_ofs,
-                         dp_packet_size(packet) - plan->gre_ofs);
-    }
 }
 
 /* Returns the GRE option at 'ofs' bytes into the GRE header 'greh'. */
@@ -339,7 +295,7 @@ parse_outer_ip(const struct dp_packet *packet, struct flow_tnl *tnl,
         if (ihl > size - l3) {
             return parse_fail(info, GRE_DROP_IP_TRUNCATED);
         }
-        if (!dp_packet_ip_checksum_valid(packet) && csum(ip, ihl)) {
+        if (!dp_packet_ip_checksum_valid(packet) && gre_csum(ip, ihl)) {
             return parse_fail(info, GRE_DROP_IP_CSUM);
         }
         tot_len = ntohs(ip->ip_tot_len);
@@ -565,7 +521,7 @@ gre_parse_packet(struct dp_packet *packet, struct flow_tnl *tnl,
     }
 
     /* Last, so that a bad checksum can be counted on its port. */
-    if ((flags & GRE_CSUM) && csum(greh, avail)) {
+    if ((flags & GRE_CSUM) && gre_csum(greh, avail)) {
         return parse_fail(info, GRE_DROP_GRE_CSUM);
     }
     return l4 + hlen;

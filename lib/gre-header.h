@@ -41,14 +41,24 @@
  * Error convention: builders return 0 or a positive errno; parsers return a
  * length or a negative errno. */
 
+#include <netinet/in.h>
+#include <netinet/ip6.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
+#include "compiler.h"
+#include "dp-packet.h"
+#include "gre-csum.h"
 #include "gre-stats.h"
 #include "gre-type.h"
+#include "gre-wire.h"
+#include "odp-netlink.h"
 #include "openvswitch/types.h"
+#include "packets.h"
+#include "unaligned.h"
+#include "util.h"
 
-struct dp_packet;
 struct flow_tnl;
 struct netdev_tnl_build_header_params;
 struct netdev_tunnel_config;
@@ -66,16 +76,127 @@ struct gre_push_plan {
     uint16_t gre_flags;         /* Host byte order. */
     uint16_t seq_ofs;           /* From the start; 0 if no sequence. */
     uint16_t ts_ofs;            /* ERSPAN v2 timestamp; 0 if none. */
+    uint16_t ip_csum_sum;       /* IPv4: one's complement of the
+                                 * template's checksum, host order. */
     bool ipv6;
     bool csum;                  /* GRE checksum to compute. */
+    bool extras;                /* Any of sequence, timestamp, checksum. */
+    uint64_t gre_sum;           /* With 'csum': partial checksum of the
+                                 * template from the GRE header on, with
+                                 * checksum and sequence number 0. */
 };
 
 void gre_push_plan_init(struct gre_push_plan *,
                         const struct ovs_action_push_tnl *);
-void gre_push_header(struct dp_packet *, const struct ovs_action_push_tnl *,
-                     const struct gre_push_plan *, uint32_t seq,
-                     ovs_be32 timestamp);
 ovs_be32 gre_erspan_timestamp(void);
+
+/* Copies the 'len' bytes of a header template at 'src' to 'dst' in a few
+ * fixed-size moves the compiler can inline, for the lengths GRE-family
+ * headers have (32 to 96 bytes); other lengths go to memcpy(). */
+static inline void
+gre_copy_header(uint8_t *dst, const uint8_t *src, size_t len)
+{
+    if (OVS_LIKELY(len >= 32 && len <= 64)) {
+        /* The two halves overlap unless 'len' is 64. */
+        memcpy(dst, src, 32);
+        memcpy(dst + len - 32, src + len - 32, 32);
+    } else if (len > 64 && len <= 96) {
+        memcpy(dst, src, 64);
+        memcpy(dst + len - 32, src + len - 32, 32);
+    } else {
+        memcpy(dst, src, len);
+    }
+}
+
+/* Prepends the header template in 'data' to 'packet', whose data must start
+ * at the inner frame (or inner L3 header for an L3 packet), and patches the
+ * copy as 'plan' says: outer lengths and IPv4 checksum (updated from the
+ * template's, RFC 1624), 'seq' if the template has a sequence number,
+ * 'timestamp' if it is ERSPAN type III, and finally the GRE checksum.  Sets
+ * the packet's type to Ethernet and its l3 and l4 offsets to the outer IP
+ * and GRE headers.  May reallocate 'packet''s buffer.
+ *
+ * Always inline: this is the per-packet body of the batch push. */
+static inline ALWAYS_INLINE void
+gre_push_header(struct dp_packet *packet,
+                const struct ovs_action_push_tnl *data,
+                const struct gre_push_plan *plan, uint32_t seq,
+                ovs_be32 timestamp)
+{
+    size_t hdr_len = plan->hdr_len;
+    size_t size = dp_packet_size(packet) + hdr_len;
+    size_t l3_len = size - plan->ip_ofs;
+    uint8_t *h = dp_packet_data(packet);
+
+    if (OVS_LIKELY(h - (uint8_t *) dp_packet_base(packet) >= hdr_len)) {
+        /* What dp_packet_push_uninit() does, without the call. */
+        h -= hdr_len;
+        dp_packet_set_data(packet, h);
+        dp_packet_set_size(packet, size);
+    } else {
+        h = dp_packet_push_uninit(packet, hdr_len);
+    }
+    gre_copy_header(h, (const uint8_t *) data->header, hdr_len);
+
+    packet->packet_type = htonl(PT_ETH);
+    dp_packet_reset_offsets(packet);
+    packet->l3_ofs = plan->ip_ofs;
+    packet->l4_ofs = plan->gre_ofs;
+
+    if (plan->ipv6) {
+        struct ovs_16aligned_ip6_hdr *ip6;
+
+        ip6 = ALIGNED_CAST(struct ovs_16aligned_ip6_hdr *, h + plan->ip_ofs);
+        ip6->ip6_plen = htons(l3_len - IPV6_HEADER_LEN);
+    } else {
+        struct ip_header *ip = ALIGNED_CAST(struct ip_header *,
+                                            h + plan->ip_ofs);
+        ovs_be16 tot_len = htons(l3_len);
+        uint32_t sum;
+
+        /* The template's total length is 0: adding the length to the
+         * complement of its checksum gives the new checksum's complement
+         * (RFC 1624, eqn. 3), the value OVS's recalc_csum16() gives. */
+        ip->ip_tot_len = tot_len;
+        sum = plan->ip_csum_sum + (OVS_FORCE uint16_t) tot_len;
+        sum = (sum & UINT16_MAX) + (sum >> 16);
+        ip->ip_csum = (OVS_FORCE ovs_be16) (uint16_t) ~sum;
+    }
+
+    if (OVS_LIKELY(!plan->extras)) {
+        return;
+    }
+    if (plan->seq_ofs) {
+        put_16aligned_be32(ALIGNED_CAST(ovs_16aligned_be32 *,
+                                        h + plan->seq_ofs),
+                           htonl(seq));
+    }
+    if (plan->ts_ofs) {
+        put_16aligned_be32(ALIGNED_CAST(ovs_16aligned_be32 *,
+                                        h + plan->ts_ofs),
+                           timestamp);
+    }
+    if (plan->csum) {
+        /* Covers the GRE header, with the sequence number, and the
+         * payload.  Summed from the template's partial sum, the number
+         * and the payload rather than read back from the header just
+         * written, which would wait for those stores; the header is a
+         * whole number of 16-bit words, so the sums add up to the same
+         * checksum. */
+        ovs_be16 *csum_opt = ALIGNED_CAST(ovs_be16 *,
+                                          h + plan->gre_ofs + GRE_BASE_LEN);
+        uint64_t sum = plan->gre_sum;
+
+        if (plan->seq_ofs) {
+            sum += (OVS_FORCE uint32_t) htonl(seq);
+        }
+        if (plan->ts_ofs) {
+            sum += (OVS_FORCE uint32_t) timestamp;
+        }
+        sum = gre_csum_add(sum, h + hdr_len, size - hdr_len);
+        *csum_opt = gre_csum_finish(sum);
+    }
+}
 
 /* What a received packet's tunnel headers say, beyond the tunnel metadata
  * (addresses, key, ERSPAN fields) written into its 'struct flow_tnl'. */

@@ -28,3 +28,21 @@ BENCH_TSO_RUNS = 3
 bench-tso: all
 	$(srcdir)/utilities/ovsgre-tso.sh $(abs_top_builddir) bench \
 	  $(BENCH_TSO_RUNS)
+
+# ovsgre-blast and ovsgre-bench-e2e.sh: packets per second through a whole
+# ovs-vswitchd, ours against Debian's stock one ('make bench-e2e', as root;
+# not part of 'make check').  E2EFLAGS: RUNS SECONDS SIZE.
+noinst_PROGRAMS += utilities/ovsgre-blast
+utilities_ovsgre_blast_SOURCES = utilities/ovsgre-blast.c
+EXTRA_DIST += utilities/ovsgre-bench-e2e.sh
+
+E2EFLAGS =
+.PHONY: bench-e2e
+bench-e2e: vswitchd/ovs-vswitchd utilities/ovsgre-blast
+	$(SHELL) $(srcdir)/utilities/ovsgre-bench-e2e.sh . $(E2EFLAGS)
+
+# Instructions per packet of both sides under callgrind ('make bench-ir').
+EXTRA_DIST += utilities/ovsgre-bench-ir.sh
+.PHONY: bench-ir
+bench-ir: utilities/ovsgre-bench
+	$(SHELL) $(srcdir)/utilities/ovsgre-bench-ir.sh utilities/ovsgre-bench
