@@ -128,6 +128,48 @@ reserve_seq(const struct gre_push_plan *plan, atomic_uint32_t *seqp,
     return first;
 }
 
+/* Pushes the header in 'data' on 'packet', which carries offload flags, as
+ * gre_dp_push_batch() does for packet 'i' of a batch of 'size', laid out
+ * as 'plan' says, for a path of MTU '*path_mtu' (0 until it is looked up
+ * here).  The packet needs one sequence number per segment: if it will be
+ * segmented, a new block is reserved from 'seqp' for its segments and the
+ * rest of the batch, and '*seq' is moved so that packet 'j' after it takes
+ * '*seq + j' from that block (the rest of the old block is a gap).
+ * Returns the number of segments, or 0 if the packet cannot be honoured;
+ * the caller then drops it. */
+static uint32_t
+push_offloaded(struct dp_packet *packet, const struct ovs_action_push_tnl *data,
+               const struct gre_push_plan *plan, atomic_uint32_t *seqp,
+               uint32_t *seq, size_t i, size_t size, ovs_be32 ts,
+               int *path_mtu)
+{
+    struct gre_push_plan whole;
+    uint32_t n, first;
+    uint16_t mss;
+
+    if (!*path_mtu) {
+        *path_mtu = gre_offload_path_mtu(data, plan);
+    }
+    n = gre_offload_tx_prepare(packet, plan, *path_mtu, &mss);
+    if (n <= 1) {
+        if (n) {
+            gre_push_header(packet, data, plan, *seq + i, ts);
+        }
+        return n;
+    }
+
+    first = reserve_seq(plan, seqp, n + (size - i - 1));
+    *seq = first + n - (i + 1);
+
+    /* Each segment gets its own GRE checksum on output: none to compute
+     * over the whole packet here. */
+    whole = *plan;
+    whole.csum = false;
+    gre_push_header(packet, data, &whole, first, ts);
+    gre_offload_tx_mark(packet, &whole, mss);
+    return n;
+}
+
 /* Runs the datapath's tnl_push action on 'batch' for the shared datapath
  * port of 'type', called 'name' in the log: pushes the header in 'data' on
  * every packet, which keeps its place in the batch, and points its
@@ -145,21 +187,16 @@ gre_dp_push_batch(const struct gre_type *type, const char *name,
     struct gre_stats *stats;
     atomic_uint32_t *seqp;
     struct dp_packet *packet;
-    uint32_t seq, seq_left, n_ok = 0;
+    uint32_t seq, n_ok = 0;
     uint64_t bytes = 0;
     int path_mtu = 0;
     ovs_be32 ts;
 
     port = prepare_push(type, data, &plan, &stats, &seqp);
-    /* Sequence numbers come in blocks, reserved with one atomic add: the
-     * first block, taken by the first packet, covers the whole batch; a
-     * packet to be segmented (see gre-offload.h) needs one number per
-     * segment and may need a further block for itself and the rest of the
-     * batch, the rest of the old block left as a gap.  Numbers that
-     * dropped packets leave unused are a gap too, as a packet lost on the
-     * way would be. */
-    seq = 0;
-    seq_left = 0;
+    /* Numbers for the whole batch in one atomic add; a packet to be
+     * segmented takes a block of its own (see push_offloaded()).  A packet
+     * dropped below leaves a gap, as a packet lost on the way would. */
+    seq = reserve_seq(&plan, seqp, size);
     ts = plan.ts_ofs ? gre_erspan_timestamp() : 0;
     /* 'p' is a copy whose address goes nowhere, so that the compiler can
      * keep it in registers across the stores into the packets. */
@@ -167,16 +204,13 @@ gre_dp_push_batch(const struct gre_type *type, const char *name,
     out_port = data->out_port;
 
     DP_PACKET_BATCH_REFILL_FOR_EACH (i, size, packet, batch) {
-        uint32_t need = 1;
-        uint16_t mss = 0;
-
+        bytes += dp_packet_size(packet);
         if (OVS_UNLIKELY(has_offload_flags(packet))) {
-            /* One sequence number per segment (see gre-offload.h). */
-            if (!path_mtu) {
-                path_mtu = gre_offload_path_mtu(data, &plan);
-            }
-            need = gre_offload_tx_prepare(packet, &plan, path_mtu, &mss);
-            if (!need) {
+            uint32_t n = push_offloaded(packet, data, &plan, seqp, &seq, i,
+                                        size, ts, &path_mtu);
+
+            if (!n) {
+                bytes -= dp_packet_size(packet);
                 gre_stats_add(&stats->drops[GRE_DROP_TX_OFFLOAD], 1);
                 VLOG_WARN_RL(&rl, "%s: packet with offload flags that "
                              "cannot be segmented or checksummed in "
@@ -184,28 +218,11 @@ gre_dp_push_batch(const struct gre_type *type, const char *name,
                 dp_packet_delete(packet);
                 continue;
             }
-        }
-        if (p.seq_ofs && need > seq_left) {
-            seq_left = need + (size - i - 1);
-            seq = reserve_seq(&p, seqp, seq_left);
-        }
-        n_ok += need;
-        bytes += dp_packet_size(packet);
-        if (OVS_UNLIKELY(mss)) {
-            /* Segmented on output, where each segment gets its own GRE
-             * checksum: none to compute over the whole packet here. */
-            struct gre_push_plan whole = p;
-
-            whole.csum = false;
-            gre_push_header(packet, data, &whole, seq, ts);
-            gre_offload_tx_mark(packet, &whole, mss);
+            n_ok += n - 1;
         } else {
-            gre_push_header(packet, data, &p, seq, ts);
+            gre_push_header(packet, data, &p, seq + i, ts);
         }
-        if (p.seq_ofs) {
-            seq += need;
-            seq_left -= need;
-        }
+        n_ok++;
         pkt_metadata_init(&packet->md, out_port);
         dp_packet_batch_refill(batch, packet, i);
     }
