@@ -57,7 +57,10 @@ declare -A overlay=([a]=198.51.100.1 [b]=198.51.100.2)
 declare -A peer=([a]=b [b]=a)
 underlay_mtu=${OVSGRE_UNDERLAY_MTU:-1500}
 
+server_pid=
 teardown() {
+    # The stream receiver, if the sender failed.
+    pkill -f "$(rundir vm-b)/got" 2>/dev/null || true
     for h in a b vm-a vm-b; do
         stop_host "$h"
     done
@@ -271,7 +274,9 @@ stream() {
     local type=${1:?stream needs a tunnel type} sent got
     shift
     setup "$ours" true "$type" "$@"
-    on vm-b python3 -c '
+    # Both ends give up after 5 minutes, so that nothing is left waiting
+    # if the other end fails.
+    on vm-b timeout 300 python3 -c '
 import hashlib, socket, sys
 s = socket.socket()
 s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -285,8 +290,9 @@ while True:
         break
     h.update(b)
 open(sys.argv[1], "w").write(h.hexdigest() + "\n")' "$(rundir vm-b)/got" &
+    server_pid=$!
     wait_listen
-    sent=$(on vm-a python3 -c '
+    sent=$(on vm-a timeout 300 python3 -c '
 import hashlib, random, socket, sys
 rng = random.Random(7)
 h = hashlib.sha256()
@@ -297,7 +303,8 @@ for _ in range(64):
     s.sendall(b)
 s.close()
 print(h.hexdigest())' "${overlay[b]}")
-    wait
+    wait "$server_pid"
+    server_pid=
     got=$(cat "$(rundir vm-b)/got")
     echo "sent $sent"
     echo "got  $got"
