@@ -71,9 +71,15 @@ teardown() {
 # burst of up to 45 segments, more than the default 208 kB socket buffer
 # holds.  Both daemons get a larger default while this runs.
 rmem_saved=
+# Only a run that raised it puts it back, so that runs side by side (the
+# tests, in parallel) leave the machine's value as it was.
 rmem_raise() {
-    rmem_saved=$(sysctl -n net.core.rmem_default)
-    sysctl -q -w net.core.rmem_default=4194304
+    local current
+    current=$(sysctl -n net.core.rmem_default)
+    if [ "$current" -lt 4194304 ]; then
+        rmem_saved=$current
+        sysctl -q -w net.core.rmem_default=4194304
+    fi
 }
 rmem_restore() {
     if [ -n "$rmem_saved" ]; then
