@@ -39,6 +39,7 @@
 #include "ovs-router.h"
 #include "ovs-atomic.h"
 #include "packets.h"
+#include "unaligned.h"
 #include "util.h"
 
 VLOG_DEFINE_THIS_MODULE(gre_gso);
@@ -102,15 +103,6 @@ gre_offload_count_gro(uint32_t segments, uint32_t packets, uint32_t csum_bad)
     count(&gro_csum_bad, csum_bad);
 }
 
-static ovs_be16
-get_be16(const uint8_t *p)
-{
-    ovs_be16 x;
-
-    memcpy(&x, p, sizeof x);
-    return x;
-}
-
 /* Finds the IPv4 or IPv6 header and the TCP or UDP header of the packet
  * that starts 'ofs' bytes into 'p''s data: an Ethernet frame (with at most
  * two VLAN tags) if 'is_eth', otherwise an IP packet.  Returns 0 and fills
@@ -129,13 +121,15 @@ gre_l4_geom_parse(const struct dp_packet *p, uint16_t ofs, bool is_eth,
         if (size < o + ETH_HEADER_LEN) {
             return -EINVAL;
         }
-        type = get_be16(d + o + 2 * ETH_ADDR_LEN);
+        type = get_unaligned_be16(ALIGNED_CAST(const ovs_be16 *,
+                                                 d + o + 2 * ETH_ADDR_LEN));
         o += ETH_HEADER_LEN;
         for (int i = 0; i < 2 && eth_type_vlan(type); i++) {
             if (size < o + VLAN_HEADER_LEN) {
                 return -EINVAL;
             }
-            type = get_be16(d + o + 2);
+            type = get_unaligned_be16(ALIGNED_CAST(const ovs_be16 *,
+                                                     d + o + 2));
             o += VLAN_HEADER_LEN;
         }
     } else {
@@ -329,7 +323,6 @@ gre_offload_tx_mark(struct dp_packet *p, const struct gre_push_plan *plan,
     } else {
         ALIGNED_CAST(struct ip_header *, ip)->ip_tot_len = htons(mss);
     }
-    *dp_packet_ol_flags_ptr(p) |= DP_PACKET_OL_TX_TCP_CKSUM;
 }
 
 /* Transmit: the output. */
@@ -358,13 +351,15 @@ gso_outer_parse(const struct dp_packet *p, struct gso_outer *o)
     if (size < ETH_HEADER_LEN + IPV6_HEADER_LEN + GRE_BASE_LEN) {
         return false;
     }
-    type = get_be16(d + 2 * ETH_ADDR_LEN);
+    type = get_unaligned_be16(ALIGNED_CAST(const ovs_be16 *,
+                                             d + 2 * ETH_ADDR_LEN));
     o->l3 = ETH_HEADER_LEN;
     if (type == htons(ETH_TYPE_IP)) {
         const struct ip_header *ip = ALIGNED_CAST(const struct ip_header *,
                                                   d + o->l3);
 
-        if (ip->ip_ihl_ver != IP_IHL_VER(5, 4) || ip->ip_proto != IPPROTO_GRE) {
+        if (ip->ip_ihl_ver != IP_IHL_VER(5, 4)
+            || ip->ip_proto != IPPROTO_GRE) {
             return false;
         }
         o->ipv6 = false;
@@ -561,6 +556,18 @@ netdev_mtu(const struct netdev *netdev)
     return netdev_get_mtu(netdev, &mtu) || mtu <= 0 ? 1500 : mtu;
 }
 
+/* Computes the TCP or UDP checksum of 'p', whose headers 'g' locates,
+ * clears its offload flags and adds it to 'sink'. */
+static void
+gso_resolve(struct dp_packet *p, const struct gre_l4_geom *g,
+            struct gso_sink *sink)
+{
+    l4_csum_fill(dp_packet_data(p), g);
+    dp_packet_reset_offload(p);
+    count(&tx_resolved, 1);
+    sink_add(sink, p);
+}
+
 /* Readies one packet for a port whose offloads are 'ol_flags' and MTU
  * 'mtu', adding the result to 'sink': as it is, or segmented, or with its
  * checksum computed. */
@@ -602,25 +609,24 @@ gso_one(struct dp_packet *p, uint64_t ol_flags, int mtu,
         }
         if (g.end - g.hdr_len > mtu - (g.hdr_len - g.l3)) {
             gso_segment(p, &g, NULL, mtu - (g.hdr_len - g.l3), sink);
-            return;
+        } else {
+            /* One segment: it only needs its checksum. */
+            gso_resolve(p, &g, sink);
         }
-        flags |= DP_PACKET_OL_TX_TCP_CKSUM;
+        return;
     }
 
-    if ((flags & DP_PACKET_OL_TX_TCP_SEG
-         && !(ol_flags & NETDEV_TX_OFFLOAD_TCP_TSO))
-        || (flags & DP_PACKET_OL_TX_TCP_CKSUM
+    if ((flags & DP_PACKET_OL_TX_TCP_CKSUM
             && !(ol_flags & NETDEV_TX_OFFLOAD_TCP_CKSUM))
         || (flags & DP_PACKET_OL_TX_UDP_CKSUM
             && !(ol_flags & NETDEV_TX_OFFLOAD_UDP_CKSUM))) {
         if (gre_l4_geom_parse(p, 0, is_eth, &g)) {
             gso_drop(p, sink->netdev, "checksum offload packet is not TCP "
                      "or UDP over IP");
-            return;
+        } else {
+            gso_resolve(p, &g, sink);
         }
-        l4_csum_fill(dp_packet_data(p), &g);
-        dp_packet_reset_offload(p);
-        count(&tx_resolved, 1);
+        return;
     }
     sink_add(sink, p);
 }
