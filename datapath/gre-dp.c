@@ -138,7 +138,8 @@ reserve_seq(const struct gre_push_plan *plan, atomic_uint32_t *seqp,
  * Returns the number of segments, or 0 if the packet cannot be honoured;
  * the caller then drops it. */
 static uint32_t
-push_offloaded(struct dp_packet *packet, const struct ovs_action_push_tnl *data,
+push_offloaded(struct dp_packet *packet,
+               const struct ovs_action_push_tnl *data,
                const struct gre_push_plan *plan, atomic_uint32_t *seqp,
                uint32_t *seq, size_t i, size_t size, ovs_be32 ts,
                int *path_mtu)
@@ -679,14 +680,23 @@ gre_dp_pop_batch(const struct gre_type *type, struct dp_packet_batch *batch)
     struct rx_same same;
     struct dp_packet *packet;
     uint64_t run_bytes = 0;
-    uint32_t run_n = 0;
+    uint32_t run_n = 0, n_aggregates = 0;
 
     same.valid = false;
     DP_PACKET_BATCH_REFILL_FOR_EACH (i, size, packet, batch) {
+        bool aggregate = dp_packet_hwol_is_tso(packet);
         struct gre_port *port;
         const uint8_t *l3;
 
-        if (OVS_LIKELY(same.valid) && rx_same_match(&same, packet, &l3)) {
+        if (OVS_UNLIKELY(aggregate)) {
+            /* See gre-offload.h.  The same-header path would check the
+             * GRE checksum. */
+            packet = pop_one(type, packet, &cache, NULL, &port);
+            if (packet && !gre_offload_rx_aggregate(packet)) {
+                packet = drop_rx(type, port, GRE_DROP_RX_OFFLOAD, packet);
+            }
+        } else if (OVS_LIKELY(same.valid)
+                   && rx_same_match(&same, packet, &l3)) {
             packet = rx_same_pop(type, &same, packet, l3, &port);
         } else {
             packet = pop_one(type, packet, &cache, &same, &port);
@@ -704,11 +714,18 @@ gre_dp_pop_batch(const struct gre_type *type, struct dp_packet_batch *batch)
         run_n++;
         run_bytes += dp_packet_size(packet);
 
-        dp_packet_reset_offload(packet);
+        if (OVS_LIKELY(!aggregate)) {
+            dp_packet_reset_offload(packet);
+        } else {
+            n_aggregates++;
+        }
         pkt_metadata_init_conn(&packet->md);
         dp_packet_batch_refill(batch, packet, i);
     }
     count_rx(run_port, run_n, run_bytes);
+    if (n_aggregates) {
+        gre_offload_count_rx_aggregates(n_aggregates);
+    }
 
     if (userspace_tso_enabled()) {
         gre_offload_gro(batch);

@@ -45,6 +45,8 @@ struct gro_seg {
     uint32_t seq;               /* TCP sequence number. */
     uint32_t payload;           /* TCP payload bytes. */
     uint16_t ctl;               /* TCP flags. */
+    bool tcp;                   /* A TCP segment: 'g' and the rest are
+                                 * filled. */
     bool candidate;             /* Worth trying to merge. */
     int csum;                   /* 1 right, 0 wrong, -1 not checked. */
     bool counted;               /* Counted as a bad checksum. */
@@ -72,17 +74,22 @@ gro_seg_init(struct gro_seg *s, struct dp_packet *p)
     s->candidate = false;
     s->csum = -1;
     s->counted = false;
+    s->tcp = false;
     if (gre_l4_geom_parse(p, 0, p->packet_type == htonl(PT_ETH), &s->g)
         || s->g.proto != IPPROTO_TCP
         || s->g.end != dp_packet_size(p)
         || (!s->g.ipv6 && s->g.l4 - s->g.l3 != IP_HEADER_LEN)) {
         return;
     }
+    s->tcp = true;
     tcp = seg_tcp(s);
     s->ctl = TCP_FLAGS(tcp->tcp_ctl);
     s->seq = ntohl(get_16aligned_be32(&tcp->tcp_seq));
     s->payload = s->g.end - s->g.hdr_len;
-    s->candidate = (s->payload > 0 && s->ctl & TCP_ACK
+    /* An aggregate (see gre_offload_rx_aggregate()) is not merged
+     * further, but it is of its connection: a run stops at it. */
+    s->candidate = (!dp_packet_hwol_is_tso(p)
+                    && s->payload > 0 && s->ctl & TCP_ACK
                     && !(s->ctl & ~GRO_TCP_FLAGS) && !tcp->tcp_urg);
 }
 
@@ -96,7 +103,8 @@ gro_same_conn(const struct gro_seg *a, const struct gro_seg *b)
     const uint8_t *db = dp_packet_data(b->p);
     size_t addr_ofs = a->g.ipv6 ? 8 : 12;
 
-    return (a->g.l3 == b->g.l3 && a->g.l4 == b->g.l4
+    return (a->tcp && b->tcp
+            && a->g.l3 == b->g.l3 && a->g.l4 == b->g.l4
             && a->g.ipv6 == b->g.ipv6
             && a->p->packet_type == b->p->packet_type
             && a->p->md.in_port.odp_port == b->p->md.in_port.odp_port
@@ -176,28 +184,80 @@ static bool
 gro_csum_ok(struct gro_seg *s)
 {
     const uint8_t *d = dp_packet_data(s->p);
-    uint32_t partial;
 
     if (s->csum >= 0) {
         return s->csum;
     }
     s->csum = 0;
-
-    if (s->g.ipv6) {
-        partial = packet_csum_pseudoheader6(
-            ALIGNED_CAST(const struct ovs_16aligned_ip6_hdr *, d + s->g.l3));
-    } else {
-        const struct ip_header *ip = ALIGNED_CAST(const struct ip_header *,
-                                                  d + s->g.l3);
-
-        if (gre_csum(ip, IP_HEADER_LEN)) {
-            return false;
-        }
-        partial = packet_csum_pseudoheader(ip);
+    if (!s->g.ipv6 && gre_csum(d + s->g.l3, IP_HEADER_LEN)) {
+        return false;
     }
-    s->csum = !gre_csum_finish(gre_csum_add(partial, d + s->g.l4,
+    s->csum = !gre_csum_finish(gre_csum_add(gre_l4_pseudo_sum(d, &s->g),
+                                            d + s->g.l4,
                                             s->g.end - s->g.l4));
     return s->csum;
+}
+
+/* Writes into the TCP checksum field of the packet that 'g' describes,
+ * whose data starts at 'd', the sum over its pseudo-header, as a TSO
+ * packet carries it for the output to complete. */
+static void
+tcp_csum_partial(uint8_t *d, const struct gre_l4_geom *g)
+{
+    struct tcp_header *tcp = ALIGNED_CAST(struct tcp_header *, d + g->l4);
+    uint32_t partial = gre_l4_pseudo_sum(d, g);
+
+    tcp->tcp_csum = (OVS_FORCE ovs_be16) ~csum_finish(partial);
+}
+
+/* Flags 'p', a TSO packet of the inner connection described by 'g', for
+ * the output port to segment and checksum. */
+static void
+tso_flag(struct dp_packet *p, const struct gre_l4_geom *g)
+{
+    p->l3_ofs = g->l3;
+    p->l4_ofs = g->l4;
+    dp_packet_hwol_set_tcp_seg(p);
+    dp_packet_hwol_set_csum_tcp(p);
+    if (g->ipv6) {
+        dp_packet_hwol_set_tx_ipv6(p);
+    } else {
+        dp_packet_hwol_set_tx_ipv4(p);
+    }
+}
+
+/* Takes 'p', just decapsulated, which arrived flagged for segmentation: an
+ * aggregate that the kernel's GRO made on the underlay interface of
+ * segments whose checksums it checked, its lengths those of the whole.
+ * Flags it as a TSO packet for the output, its TCP checksum the
+ * pseudo-header sum (which it writes: the flag says only that the sum is
+ * still to be completed).  Returns false, leaving the packet to be
+ * dropped, if it is not TCP over IPv4 or IPv6 ending where it ends, or if
+ * its IPv4 header checksum is wrong. */
+bool
+gre_offload_rx_aggregate(struct dp_packet *p)
+{
+    struct gre_l4_geom g;
+
+    dp_packet_reset_offload(p);
+    if (gre_l4_geom_parse(p, 0, p->packet_type == htonl(PT_ETH), &g)
+        || g.proto != IPPROTO_TCP || g.end != dp_packet_size(p)) {
+        return false;
+    }
+    if (!g.ipv6) {
+        struct ip_header *ip = ALIGNED_CAST(struct ip_header *,
+                                            (uint8_t *) dp_packet_data(p)
+                                            + g.l3);
+
+        /* GRO rewrote the length and fixed the checksum; a header that
+         * still does not add up was not made by it. */
+        if (gre_csum(ip, g.l4 - g.l3)) {
+            return false;
+        }
+    }
+    tcp_csum_partial(dp_packet_data(p), &g);
+    tso_flag(p, &g);
+    return true;
 }
 
 /* Merges 'n' segments 'run[0...n - 1]' of one flow, in order, into one TSO
@@ -243,23 +303,8 @@ gro_merge(struct gro_seg *run[], size_t n)
     tcp = ALIGNED_CAST(struct tcp_header *, d + head->g.l4);
     tcp->tcp_ctl = htons((ntohs(tcp->tcp_ctl) & ~TCP_PSH)
                          | (run[n - 1]->ctl & TCP_PSH));
-    tcp->tcp_csum = (OVS_FORCE ovs_be16) ~csum_finish(
-        head->g.ipv6
-        ? packet_csum_pseudoheader6(
-            ALIGNED_CAST(const struct ovs_16aligned_ip6_hdr *,
-                         d + head->g.l3))
-        : packet_csum_pseudoheader(
-            ALIGNED_CAST(const struct ip_header *, d + head->g.l3)));
-
-    m->l3_ofs = head->g.l3;
-    m->l4_ofs = head->g.l4;
-    dp_packet_hwol_set_tcp_seg(m);
-    dp_packet_hwol_set_csum_tcp(m);
-    if (head->g.ipv6) {
-        dp_packet_hwol_set_tx_ipv6(m);
-    } else {
-        dp_packet_hwol_set_tx_ipv4(m);
-    }
+    tcp_csum_partial(d, &head->g);
+    tso_flag(m, &head->g);
 
     for (size_t i = 0; i < n; i++) {
         dp_packet_delete(run[i]->p);

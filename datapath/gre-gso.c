@@ -63,6 +63,7 @@ static atomic_uint64_t gso_dropped;
 static atomic_uint64_t gro_segments;
 static atomic_uint64_t gro_packets;
 static atomic_uint64_t gro_csum_bad;
+static atomic_uint64_t rx_aggregates;
 
 static void
 count(atomic_uint64_t *counter, uint64_t n)
@@ -92,6 +93,7 @@ gre_offload_stats_read(struct gre_offload_stats *s)
     s->gro_segments = read_counter(&gro_segments);
     s->gro_packets = read_counter(&gro_packets);
     s->gro_csum_bad = read_counter(&gro_csum_bad);
+    s->rx_aggregates = read_counter(&rx_aggregates);
 }
 
 /* Adds one batch's receive coalescing to the totals. */
@@ -101,6 +103,13 @@ gre_offload_count_gro(uint32_t segments, uint32_t packets, uint32_t csum_bad)
     count(&gro_segments, segments);
     count(&gro_packets, packets);
     count(&gro_csum_bad, csum_bad);
+}
+
+/* Counts 'n' aggregates received from the underlay and decapsulated. */
+void
+gre_offload_count_rx_aggregates(uint32_t n)
+{
+    count(&rx_aggregates, n);
 }
 
 /* Finds the IPv4 or IPv6 header and the TCP or UDP header of the packet
@@ -200,22 +209,29 @@ gre_l4_geom_parse(const struct dp_packet *p, uint16_t ofs, bool is_eth,
     return 0;
 }
 
+/* Returns the partial sum over the pseudo-header of the packet whose
+ * headers 'g' locates in 'd', from its IP header's addresses, length and
+ * 'g->proto'. */
+uint32_t
+gre_l4_pseudo_sum(const uint8_t *d, const struct gre_l4_geom *g)
+{
+    if (g->ipv6) {
+        return packet_csum_pseudoheader6(
+            ALIGNED_CAST(const struct ovs_16aligned_ip6_hdr *, d + g->l3));
+    }
+    return packet_csum_pseudoheader(
+        ALIGNED_CAST(const struct ip_header *, d + g->l3));
+}
+
 /* Computes and writes the TCP or UDP checksum of the packet whose headers
  * 'g' locates in 'd', from its IP header's length. */
 static void
 l4_csum_fill(uint8_t *d, const struct gre_l4_geom *g)
 {
     size_t len = g->end - g->l4;
+    uint32_t partial = gre_l4_pseudo_sum(d, g);
     ovs_be16 *field;
-    uint32_t partial;
 
-    if (g->ipv6) {
-        partial = packet_csum_pseudoheader6(
-            ALIGNED_CAST(const struct ovs_16aligned_ip6_hdr *, d + g->l3));
-    } else {
-        partial = packet_csum_pseudoheader(
-            ALIGNED_CAST(const struct ip_header *, d + g->l3));
-    }
     if (g->proto == IPPROTO_TCP) {
         field = &ALIGNED_CAST(struct tcp_header *, d + g->l4)->tcp_csum;
     } else {

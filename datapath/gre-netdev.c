@@ -311,7 +311,8 @@ format_offload(struct ds *s)
 
     gre_offload_stats_read(&o);
     if (!userspace_tso_enabled() && !o.tx_resolved && !o.gso_packets
-        && !o.gso_dropped && !o.gro_segments && !o.gro_csum_bad) {
+        && !o.gso_dropped && !o.gro_segments && !o.gro_csum_bad
+        && !o.rx_aggregates) {
         return;
     }
     ds_put_format(s, "offload: userspace TSO %s\n",
@@ -323,6 +324,7 @@ format_offload(struct ds *s)
     ds_put_format(s, "  coalesced: %"PRIu64" segments into %"PRIu64
                   " packets, %"PRIu64" not merged (bad checksum)\n",
                   o.gro_segments, o.gro_packets, o.gro_csum_bad);
+    ds_put_format(s, "  received aggregates: %"PRIu64"\n", o.rx_aggregates);
 }
 
 /* "gre/show [PORT]": lists every GRE-family port or just PORT, then the

@@ -34,9 +34,10 @@
  *      packet that keeps each outer IP packet within the MTU of the
  *      interface the route to the remote endpoint leaves by, see
  *      gre_offload_path_mtu()) and a number of segments, so that the push
- *      can reserve one GRE sequence number per segment, in batch order.  After the push, gre_offload_tx_mark() stores the segment
- *      size in the outer IP length field, which means nothing in a packet
- *      that is not sent as it is, and leaves the packet flagged.
+ *      can reserve one GRE sequence number per segment, in batch order.
+ *      After the push, gre_offload_tx_mark() stores the segment size in
+ *      the outer IP length field, which means nothing in a packet that is
+ *      not sent as it is, and leaves the packet flagged.
  *
  *   2. On output, gre_offload_send() (called for every netdev_send())
  *      segments in software every packet the output port cannot take as
@@ -52,6 +53,12 @@
  * Receive: gre_offload_gro() coalesces, after the pop, consecutive TCP
  * segments of one inner flow of one tunnel found in one batch into one TSO
  * packet, so that a TSO-capable output (a tap) gets fewer, larger packets.
+ * An underlay port read through an af_packet socket with userspace TSO on
+ * may also deliver aggregates that the kernel's GRO made of GRE packets
+ * (up to 64 kB, flagged for segmentation, their TCP checksum partial):
+ * the pop takes them whole, without checking the GRE checksum that only
+ * the first segment had, and gre_offload_rx_aggregate() flags the inner
+ * packet for the output to segment.
  *
  * Limitations:
  *   - Segmentation handles TCP over IPv4 (no fragments) or IPv6 (no
@@ -94,6 +101,7 @@ struct gre_l4_geom {
 
 int gre_l4_geom_parse(const struct dp_packet *, uint16_t ofs, bool is_eth,
                       struct gre_l4_geom *);
+uint32_t gre_l4_pseudo_sum(const uint8_t *data, const struct gre_l4_geom *);
 
 int gre_offload_path_mtu(const struct ovs_action_push_tnl *,
                          const struct gre_push_plan *);
@@ -111,6 +119,7 @@ int gre_offload_send(struct netdev *, int qid, struct dp_packet_batch *,
                                  struct dp_packet_batch *, bool));
 
 void gre_offload_gro(struct dp_packet_batch *);
+bool gre_offload_rx_aggregate(struct dp_packet *);
 
 /* Totals since start-up, for 'gre/show'. */
 struct gre_offload_stats {
@@ -121,10 +130,13 @@ struct gre_offload_stats {
     uint64_t gro_segments;      /* Received segments merged... */
     uint64_t gro_packets;       /* ...into this many packets. */
     uint64_t gro_csum_bad;      /* Segments not merged: bad checksum. */
+    uint64_t rx_aggregates;     /* Aggregates received from the underlay
+                                 * and decapsulated. */
 };
 
 void gre_offload_stats_read(struct gre_offload_stats *);
 void gre_offload_count_gro(uint32_t segments, uint32_t packets,
                            uint32_t csum_bad);
+void gre_offload_count_rx_aggregates(uint32_t);
 
 #endif /* gre-offload.h */

@@ -441,7 +441,8 @@ check_gre_flags(uint16_t flags, enum gre_kind kind, struct gre_rx_info *info)
  * 'info->drop'; then 'info->attributable' says whether the endpoints and
  * key in 'info' were read (so that the drop can be counted on a port), and
  * 'tnl' may be partly written.  Never reads past the end of 'packet' and
- * never writes into it. */
+ * never writes into it.  The GRE checksum of a packet flagged for
+ * segmentation (an aggregate of the underlay's GRO) is not checked. */
 int
 gre_parse_packet(struct dp_packet *packet, struct flow_tnl *tnl,
                  struct gre_rx_info *info)
@@ -520,8 +521,12 @@ gre_parse_packet(struct dp_packet *packet, struct flow_tnl *tnl,
         hlen += ers_len;
     }
 
-    /* Last, so that a bad checksum can be counted on its port. */
-    if ((flags & GRE_CSUM) && gre_csum(greh, avail)) {
+    /* Last, so that a bad checksum can be counted on its port.  A packet
+     * flagged for segmentation is an aggregate of segments that the
+     * kernel's GRO coalesced after checking each one's checksums: its GRE
+     * checksum is the first segment's, and says nothing of the rest. */
+    if ((flags & GRE_CSUM) && !dp_packet_hwol_is_tso(packet)
+        && gre_csum(greh, avail)) {
         return parse_fail(info, GRE_DROP_GRE_CSUM);
     }
     return l4 + hlen;

@@ -77,6 +77,9 @@ enum gre_drop_kind {
              "has none")                                                   \
     GRE_DROP(SEQ_OLD, "seq_old", RX_DROPPED,                               \
              "the sequence number is behind the last one accepted")        \
+    GRE_DROP(RX_OFFLOAD, "rx_offload", RX_DROPPED,                         \
+             "an aggregate the underlay's GRO made is not a whole TCP "    \
+             "packet over IPv4 or IPv6 once decapsulated")                 \
     GRE_DROP(TX_OFFLOAD, "tx_offload", TX_DROPPED,                         \
              "a packet to send asks for segmentation or a checksum that "  \
              "cannot be done in software (not TCP or UDP over IPv4 or "    \

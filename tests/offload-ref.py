@@ -19,7 +19,7 @@
 import subprocess
 import sys
 
-from scapy.all import (GRE, IP, TCP, Ether, IPv6, Raw, bind_layers,
+from scapy.all import (GRE, IP, TCP, UDP, Ether, IPv6, Raw, bind_layers,
                        checksum)
 from scapy.contrib.erspan import ERSPAN_II, ERSPAN_III
 
@@ -218,11 +218,14 @@ def check_resegment(tool):
 
 # Receive.
 
-def rx_frame(inner, key=None):
+def rx_frame(inner, key=None, bad_csum=False):
     gre = GRE(proto=0x6558)
     if key is not None:
         gre.key_present = 1
         gre.key = key
+    if bad_csum:
+        gre.chksum_present = 1
+        gre.chksum = 0x1234
     return bytes(Ether(src="f8:bc:12:44:34:b6", dst="aa:55:aa:55:00:00")
                  / IP(src="192.0.2.2", dst="192.0.2.1", flags="DF")
                  / gre / inner)
@@ -276,8 +279,29 @@ def merged(segs):
     return bytes(m)
 
 
-# Each case: (port options, [(frame, key)], expected output), where an
-# expected output is ("merged", [segment indexes]) or ("as-is", index).
+def aggregate(segs, tcp_csum=0xdead):
+    """What the kernel's GRO on the underlay hands over for 'segs': one
+    inner packet, the payloads in order, the lengths and IPv4 checksum of
+    the whole, here with TCP checksum 'tcp_csum' (the pop writes the
+    pseudo-header sum itself)."""
+    m = Ether(merged(segs))
+    m[TCP].chksum = tcp_csum
+    return m
+
+
+def udp_aggregate():
+    """An aggregate that is not TCP: a 3000-byte UDP datagram."""
+    return Ether(bytes(INNER_ETH / IP(src="198.51.100.1",
+                                      dst="198.51.100.2", flags="DF")
+                       / UDP(sport=1, dport=2) / Raw(b"u" * 3000)))
+
+
+# Each case: (port options, [(frame, key[, "agg" or "agg,csum-stale"])],
+# expected output), where an expected output is ("merged", [segment
+# indexes]), ("as-is", index) or ("aggregate", index).  A frame marked
+# "agg" arrives flagged for segmentation, as an aggregate that the
+# kernel's GRO made on the underlay; with "csum-stale" it has a GRE
+# checksum that is wrong (the first segment's, in real life).
 def gro_cases():
     a = [seg(i) for i in range(6)]
     a[5] = seg(5, flags="PA")
@@ -308,14 +332,35 @@ def gro_cases():
         "short": ("", [(a[0], None), (seg(1, size=500, seq0=1500), None),
                        (seg(2, size=500, seq0=1500), None)],
                   [("merged", [0, 1]), ("as-is", 2)]),
+        # An aggregate is taken whole, flagged for the output to segment,
+        # and ends a run of its connection: the segments around it are
+        # not merged across it.
+        "aggregate": ("", [(a[0], None), (aggregate(a[1:4]), None, "agg"),
+                           (a[4], None)],
+                      [("as-is", 0), ("aggregate", 1), ("as-is", 2)]),
+        "aggregate-ipv6": ("", [(aggregate(v6), None, "agg")],
+                           [("aggregate", 0)]),
+        # Its GRE checksum is not checked; a plain frame's still is (the
+        # last frame, dropped as gre_csum).
+        "aggregate-csum": ("", [(aggregate(a[0:3]), None,
+                                 "agg,csum-stale"),
+                                (a[3], None, "csum-stale")],
+                           [("aggregate", 0)]),
+        "aggregate-udp": ("", [(udp_aggregate(), None, "agg"), (a[0], None)],
+                          [("as-is", 1)]),
     }
+
+
+def rx_line(frame, key, marks=""):
+    """The input line of test-offload pop for one received frame."""
+    data = rx_frame(frame, key, "csum-stale" in marks)
+    return ("tso " if "agg" in marks else "") + data.hex()
 
 
 def check_gro(tool, case):
     options, frames, expect = gro_cases()[case]
     args = ["pop", "gre", "remote_ip=192.0.2.2"] + options.split()
-    packets, totals = run(tool, args,
-                          [rx_frame(p, key).hex() for p, key in frames])
+    packets, totals = run(tool, args, [rx_line(*f) for f in frames])
     if len(packets) != len(expect):
         fail("gro %s: %d packets, expected %d (%s)"
              % (case, len(packets), len(expect), totals))
@@ -323,6 +368,11 @@ def check_gro(tool, case):
                                                            expect)):
         if kind == "merged":
             want = merged([frames[k][0] for k in which])
+            want_flags = "tso,csum"
+        elif kind == "aggregate":
+            agg = Ether(bytes(frames[which][0]))
+            agg[TCP].chksum = Ether(merged([agg]))[TCP].chksum
+            want = bytes(agg)
             want_flags = "tso,csum"
         else:
             want = bytes(frames[which][0])

@@ -26,9 +26,9 @@
  *       route, so tunnelled TSO packets are segmented for a 1500-byte path.
  *
  *   test-offload pop TYPE [OPTION=VALUE...]
- *       Reads one batch of received tunnel frames, a line "HEX" each,
- *       pops them with userspace TSO on (so with GRO) and prints the
- *       result.
+ *       Reads one batch of received tunnel frames, a line "HEX" or "FLAGS
+ *       HEX" each ("tso": an aggregate the underlay's GRO made), pops them
+ *       with userspace TSO on (so with GRO) and prints the result.
  *
  *   test-offload send MTU
  *       Reads one batch of packets, a line "FLAGS HEX" each, outputs them
@@ -69,7 +69,8 @@
 #include "util.h"
 
 /* Reads the lines of stdin into a batch: "FLAGS HEX" if 'with_flags',
- * otherwise "HEX".  L3 packets get type 'l3_type' if it is nonzero. */
+ * otherwise "HEX" or "FLAGS HEX".  If 'l3', packets that start with an
+ * IPv4 or IPv6 header get that packet type. */
 static void
 read_batch(struct dp_packet_batch *batch, bool with_flags, bool l3)
 {
@@ -84,7 +85,7 @@ read_batch(struct dp_packet_batch *batch, bool with_flags, bool l3)
         if (!line[0]) {
             continue;
         }
-        if (with_flags) {
+        if (with_flags || strchr(line, ' ')) {
             flags = line;
             hex = strchr(line, ' ');
             if (!hex) {
@@ -161,9 +162,10 @@ print_totals(const struct gre_port *port)
 
     gre_offload_stats_read(&o);
     printf("offload resolved=%"PRIu64" gso=%"PRIu64"/%"PRIu64
-           " dropped=%"PRIu64" gro=%"PRIu64"/%"PRIu64" bad=%"PRIu64,
+           " dropped=%"PRIu64" gro=%"PRIu64"/%"PRIu64" bad=%"PRIu64
+           " agg=%"PRIu64,
            o.tx_resolved, o.gso_packets, o.gso_segments, o.gso_dropped,
-           o.gro_segments, o.gro_packets, o.gro_csum_bad);
+           o.gro_segments, o.gro_packets, o.gro_csum_bad, o.rx_aggregates);
     if (port) {
         gre_stats_read(&port->stats, &snap);
         for (int i = 0; i < GRE_N_DROPS; i++) {

@@ -21,8 +21,9 @@ bench: utilities/ovsgre-bench
 
 # 'make bench-tso': TCP through gre, ip6gre and gre with csum and seq
 # between two namespace hosts with tap VMs, Debian's stock ovs-vswitchd
-# (TSO off) against ours (TSO on), iperf3 for 10 s each; as root, with
-# openvswitch-switch and iperf3 installed.  BENCH_TSO_RUNS runs each.
+# (TSO off) against ours (TSO on, then also with GRO on the underlay),
+# iperf3 for 10 s each; as root, with openvswitch-switch, iperf3 and
+# ethtool installed.  BENCH_TSO_RUNS runs each.
 BENCH_TSO_RUNS = 3
 .PHONY: bench-tso
 bench-tso: all

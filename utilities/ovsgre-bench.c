@@ -410,7 +410,8 @@ setup_row(struct setup *s, const struct row *row, int size, int index)
     }
     tunnel_flow(row, &opts.tnl, &flow);
     netdev_init_tnl_build_header_params(
-        &params, &flow, &local, (struct eth_addr) ETH_ADDR_C(f8,bc,12,44,34,b6),
+        &params, &flow, &local,
+        (struct eth_addr) ETH_ADDR_C(f8,bc,12,44,34,b6),
         (struct eth_addr) ETH_ADDR_C(aa,55,aa,55,00,00));
     if (gre_build_header(type->kind, &opts.tnl, &s->our_data, &params)
         || netdev_build_header(s->ovs_netdev, &s->ovs_data, &params)) {

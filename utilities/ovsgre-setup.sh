@@ -28,7 +28,7 @@ packages="
     autoconf automake libtool make gcc libc6-dev pkgconf binutils
     openvswitch-source libssl-dev libcap-ng-dev libunbound-dev
     python3 python3-scapy iproute2 iputils-ping procps tshark
-    clang libclang-rt-14-dev iperf3
+    clang libclang-rt-14-dev iperf3 ethtool
     build-essential debhelper python3-docutils lintian rpm
 "
 

@@ -14,25 +14,30 @@
 #          gre with csum=true and seq=true (VM MTUs lowered by the
 #          tunnel's overhead),
 #          alternately with Debian's stock ovs-vswitchd 3.1
-#          (TSO off: it drops TSO packets at tunnels) and with ovs-gre's
-#          (other_config:userspace-tso-enable=true), RUNS times each
-#          (default 3); prints Gbps and CPU seconds per GB (of the
-#          daemons and iperf3, and of the daemons alone), medians, and
-#          the ratios.
+#          (TSO off: it drops TSO packets at tunnels) and with ovs-gre's,
+#          RUNS times each (default 3); prints Gbps and CPU seconds per GB
+#          (of the daemons and iperf3, and of the daemons alone), medians,
+#          and the ratios.
+#          Three sides: stock; ovs-gre's (other_config:
+#          userspace-tso-enable=true) on the same underlay; ovs-gre's with
+#          GRO on the underlay veths (see underlay_gro() below), which
+#          stock cannot take.
 #        ovsgre-tso.sh BUILDDIR up TYPE [OPTION=VALUE...]
-#          sets the topology up and leaves it up (OVSGRE_VSWITCHD and
-#          OVSGRE_TSO pick the daemon and userspace TSO, default ovs-gre's
-#          and true); 'ovsgre-tso.sh BUILDDIR down' takes it down.
+#          sets the topology up and leaves it up (OVSGRE_VSWITCHD,
+#          OVSGRE_TSO and OVSGRE_UNDERLAY_GRO pick the daemon, userspace
+#          TSO and underlay GRO, default ovs-gre's, true and off);
+#          'ovsgre-tso.sh BUILDDIR down' takes it down.
 #        ovsgre-tso.sh BUILDDIR stream TYPE [OPTION=VALUE...]
 #          ovs-gre's daemon with TSO on, a TYPE tunnel with the given
 #          options: sends 64 MB over TCP from VM a to VM b, checks that
 #          every byte arrived intact (SHA-256) and that the sending host
-#          segmented TSO packets and the receiving one coalesced segments.
+#          segmented TSO packets and the receiving one coalesced segments
+#          (with OVSGRE_UNDERLAY_GRO=on: received aggregates).
 #          With OVSGRE_UNDERLAY_MTU (default 1500) above 1500, also checks
 #          that the underlay carried packets larger than 1500 bytes: the
 #          segments follow the MTU of the route to the remote endpoint.
 #
-# Run as root.  Needs iperf3 (bench) and python3.
+# Run as root.  Needs iperf3, ethtool and tc (bench) and python3.
 
 set -e -o pipefail
 
@@ -69,22 +74,44 @@ teardown() {
 # OVS's userspace datapath reads an af_packet socket per veth port, 32
 # packets per poll; a TSO packet segmented on the other host arrives as a
 # burst of up to 45 segments, more than the default 208 kB socket buffer
-# holds.  Both daemons get a larger default while this runs.
-rmem_saved=
-# Only a run that raised it puts it back, so that runs side by side (the
-# tests, in parallel) leave the machine's value as it was.
-rmem_raise() {
-    local current
-    current=$(sysctl -n net.core.rmem_default)
-    if [ "$current" -lt 4194304 ]; then
-        rmem_saved=$current
-        sysctl -q -w net.core.rmem_default=4194304
-    fi
+# holds.  With GRO on the underlay (below), the segments a daemon sends
+# wait in the veth's queue charged to its socket's send buffer, which the
+# same 208 kB would fill.  Both daemons get 4 MB defaults while this runs.
+# Only a run that raised a default puts it back, so that runs side by side
+# (the tests, in parallel) leave the machine's values as they were.
+declare -A buf_saved=()
+buf_raise() {
+    local k current
+    for k in rmem_default wmem_default; do
+        current=$(sysctl -n "net.core.$k")
+        if [ "$current" -lt 4194304 ]; then
+            buf_saved[$k]=$current
+            sysctl -q -w "net.core.$k=4194304"
+        fi
+    done
 }
-rmem_restore() {
-    if [ -n "$rmem_saved" ]; then
-        sysctl -q -w net.core.rmem_default="$rmem_saved"
-    fi
+buf_restore() {
+    local k
+    for k in "${!buf_saved[@]}"; do
+        sysctl -q -w "net.core.$k=${buf_saved[$k]}"
+    done
+}
+
+# Turns on GRO on the underlay veth end of host $1, as a NIC has it: the
+# kernel then hands ovs-vswitchd's af_packet socket one aggregate (up to
+# 64 kB, with a virtio-net header saying how to segment it) for a run of
+# GRE segments of one TCP connection.  A veth does GRO only in NAPI, which
+# it uses only for packets its peer could not have aggregated itself (so
+# TSO off on both ends); NAPI runs in a kernel thread of its own, as a
+# NIC's interrupt would run on another CPU; and a queue in front of the
+# veth (pfifo) holds packets while NAPI catches up instead of dropping
+# them.  Stock OVS 3.1 without userspace TSO drops every aggregate ("Too
+# big. GRO/TSO enabled?"), so its runs keep the veth's defaults.
+underlay_gro() {
+    local h=$1
+    on "$h" ethtool -K "ul-$h" tso off gro on >/dev/null
+    on "$h" sh -c "echo 1 > /sys/class/net/ul-$h/threaded"
+    on "$h" tc qdisc replace dev "ul-$h" root pfifo limit 4000
 }
 
 # Prints the overhead in bytes that a tunnel of type $1 with options $2...
@@ -106,10 +133,11 @@ overhead() {
 }
 
 # Sets up both hosts with ovs-vswitchd $1, userspace TSO $2 (true or
-# false), a tunnel of type $3 with options $4...
+# false), GRO on the underlay $3 (on or off), a tunnel of type $4 with
+# options $5...
 setup() {
-    local vswitchd=$1 tso=$2 type=$3 h remote opts mtu
-    shift 3
+    local vswitchd=$1 tso=$2 gro=$3 type=$4 h remote opts mtu
+    shift 4
     teardown
     for h in a b; do
         add_host "$h"
@@ -141,6 +169,11 @@ setup() {
         ip -n "$(ns_of "$h")" addr add "${underlay4[$h]}/24" dev br-phy
         ip -n "$(ns_of "$h")" addr add "${underlay6[$h]}/64" dev br-phy \
             nodad
+        # After add-port: OVS resets the queueing discipline of a port
+        # it adds.
+        if [ "$gro" = on ]; then
+            underlay_gro "$h"
+        fi
         ip -n "$(ns_of "$h")" link set br-phy up
         ip -n "$(ns_of "$h")" link set "vm-$h" netns "$(ns_of "vm-$h")"
         ip -n "$(ns_of "vm-$h")" addr add "${overlay[$h]}/24" dev "vm-$h"
@@ -165,18 +198,29 @@ vswitchd_ticks() {
     awk '{ print $14 + $15 }' "/proc/$(cat "$(rundir "$1")/ovs-vswitchd.pid")/stat"
 }
 
+# Prints the CPU time (in clock ticks) of the kernel threads that run NAPI
+# for the underlay veths, when GRO is on there (see underlay_gro()).
+napi_ticks() {
+    local pid t=0
+    for pid in $(pgrep '^napi/ul-[ab]-' || true); do
+        t=$((t + $(awk '{ print $14 + $15 }' "/proc/$pid/stat")))
+    done
+    echo $t
+}
+
 # Runs iperf3 for 10 s from VM a to VM b and prints "GBPS CPU_S_PER_GB
-# VSWITCHD_CPU_S_PER_GB": CPU time per GB received of both ovs-vswitchd
-# and both iperf3 processes (which is where the VMs' kernels run too), and
-# of both ovs-vswitchd alone.
+# VSWITCHD_CPU_S_PER_GB": CPU time per GB received of both ovs-vswitchd,
+# the underlay's NAPI threads (with GRO on the underlay) and both iperf3
+# processes (which is where the VMs' kernels run too), and of both
+# ovs-vswitchd and the NAPI threads alone.
 measure() {
     local hz v0 v1 json
     hz=$(getconf CLK_TCK)
     on vm-b iperf3 -s -1 -D -I "$(rundir vm-b)/iperf3.pid"
     wait_listen
-    v0=$(( $(vswitchd_ticks a) + $(vswitchd_ticks b) ))
+    v0=$(( $(vswitchd_ticks a) + $(vswitchd_ticks b) + $(napi_ticks) ))
     json=$(on vm-a iperf3 -c "${overlay[b]}" -t 10 -J)
-    v1=$(( $(vswitchd_ticks a) + $(vswitchd_ticks b) ))
+    v1=$(( $(vswitchd_ticks a) + $(vswitchd_ticks b) + $(napi_ticks) ))
     echo "$json" | python3 -c '
 import json, sys
 hz, v = (float(x) for x in sys.argv[1:3])
@@ -206,33 +250,50 @@ median() {
     sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
 }
 
+# The three ways each tunnel is measured: Debian's daemon (TSO off: it
+# drops TSO packets at tunnels) on a plain underlay; ovs-gre's with TSO on
+# the same underlay; ovs-gre's with GRO on the underlay as well.
+sides=(stock ours ours+gro)
+side_args() {
+    case $1 in
+    stock) echo "$stock false off" ;;
+    ours) echo "$ours true off" ;;
+    ours+gro) echo "$ours true on" ;;
+    esac
+}
+
+# Prints the median of field $3 of side $2 of tunnel $1 in the results.
+result() {
+    grep "^$1|$2|" "$results" | cut -d'|' -f4 | awk -v f="$3" '{ print $f }'         | median
+}
+
 bench() {
-    local runs=${1:-3} name type opts r side out
+    local runs=${1:-3} name type opts r side out c
     local configs=("gre|gre||1500" "ip6gre|ip6gre||1500"
                    "gre csum|gre|csum=true|1500"
                    "gre csum+seq|gre|csum=true seq=true|1500")
-    local results=$OVSGRE_NS_RUNDIR.results
+    results=$OVSGRE_NS_RUNDIR.results
     if [ ! -x "$stock" ]; then
         echo "ovsgre-tso.sh: no stock ovs-vswitchd at $stock" \
              "(apt-get install openvswitch-switch)" >&2
         exit 1
     fi
-    command -v iperf3 >/dev/null || {
-        echo "ovsgre-tso.sh: iperf3 is not installed" >&2
-        exit 1
-    }
+    for c in iperf3 ethtool tc; do
+        command -v "$c" >/dev/null || {
+            echo "ovsgre-tso.sh: $c is not installed" >&2
+            exit 1
+        }
+    done
     rm -f "$results"
     for c in "${configs[@]}"; do
         IFS='|' read -r name type opts underlay_mtu <<<"$c"
         for r in $(seq 1 "$runs"); do
-            for side in stock ours; do
-                # shellcheck disable=SC2086
-                if [ $side = stock ]; then
-                    setup "$stock" false "$type" $opts && out=$(measure) \
-                        || out="0 - -"
+            for side in "${sides[@]}"; do
+                # shellcheck disable=SC2046,SC2086
+                if setup $(side_args "$side") "$type" $opts; then
+                    out=$(measure) || out="0 - -"
                 else
-                    setup "$ours" true "$type" $opts && out=$(measure) \
-                        || out="0 - -"
+                    out="0 - -"
                 fi
                 echo "$name|$side|$r|$out" | tee -a "$results"
                 teardown
@@ -241,37 +302,38 @@ bench() {
     done
 
     echo
-    printf '%-14s %-6s %8s %12s %14s\n' tunnel daemon Gbps 'CPU s/GB' \
+    printf '%-14s %-9s %8s %12s %14s\n' tunnel daemon Gbps 'CPU s/GB' \
            'vswitchd s/GB'
     for c in "${configs[@]}"; do
         IFS='|' read -r name type opts underlay_mtu <<<"$c"
         declare -A g=() m=() v=()
-        for side in stock ours; do
-            g[$side]=$(grep "^$name|$side|" "$results" | cut -d'|' -f4 \
-                       | awk '{ print $1 }' | median)
-            m[$side]=$(grep "^$name|$side|" "$results" | cut -d'|' -f4 \
-                       | awk '{ print $2 }' | median)
-            v[$side]=$(grep "^$name|$side|" "$results" | cut -d'|' -f4 \
-                       | awk '{ print $3 }' | median)
-            printf '%-14s %-6s %8s %12s %14s\n' "$name" "$side" \
+        for side in "${sides[@]}"; do
+            g[$side]=$(result "$name" "$side" 1)
+            m[$side]=$(result "$name" "$side" 2)
+            v[$side]=$(result "$name" "$side" 3)
+            printf '%-14s %-9s %8s %12s %14s\n' "$name" "$side" \
                    "${g[$side]}" "${m[$side]}" "${v[$side]}"
         done
-        awk -v n="$name" -v gs="${g[stock]}" -v go="${g[ours]}" \
-            -v ms="${m[stock]}" -v mo="${m[ours]}" \
-            -v vs="${v[stock]}" -v vo="${v[ours]}" 'BEGIN {
-            if (gs == 0 || go == 0) {
-                printf "%-14s %-6s %8s  (no traffic through one side)\n",
-                       n, "ratio", "-"
-            } else {
-                printf "%-14s %-6s %7.2fx %11.2fx %13.2fx\n", n, "ratio",
-                       go / gs, ms / mo, vs / vo
-            }
-        }'
+        for side in ours ours+gro; do
+            awk -v n="$name" -v s="$side" -v gs="${g[stock]}" \
+                -v go="${g[$side]}" -v ms="${m[stock]}" -v mo="${m[$side]}" \
+                -v vs="${v[stock]}" -v vo="${v[$side]}" 'BEGIN {
+                label = s "/stock"
+                if (gs == 0 || go == 0) {
+                    printf "%-14s %-15s  (no traffic through one side)\n",
+                           n, label
+                } else {
+                    printf "%-14s %-15s %6.2fx %11.2fx %13.2fx\n", n,
+                           label, go / gs, ms / mo, vs / vo
+                }
+            }'
+        done
     done
     echo "(medians of $runs runs; ratios: Gbps ovs-gre / stock, CPU s/GB" \
          "stock / ovs-gre (above 1: ovs-gre spends less); CPU s/GB:" \
          "CPU seconds per GB received of both ovs-vswitchd and both" \
-         "iperf3, the VMs' kernel work included)"
+         "iperf3, the VMs' kernel work included; ours+gro: GRO on the" \
+         "underlay veths, their NAPI threads counted with the daemons)"
 }
 
 # Sends 64 MB from VM a to VM b over TCP and checks the SHA-256 of what
@@ -279,7 +341,7 @@ bench() {
 stream() {
     local type=${1:?stream needs a tunnel type} sent got
     shift
-    setup "$ours" true "$type" "$@"
+    setup "$ours" true "$stream_gro" "$type" "$@"
     # Both ends give up after 5 minutes, so that nothing is left waiting
     # if the other end fails.
     on vm-b timeout 300 python3 -c '
@@ -321,10 +383,17 @@ print(h.hexdigest())' "${overlay[b]}")
         echo "stream: host a segmented nothing" >&2
         exit 1
     }
-    on b ovs-appctl gre/show | grep -q 'coalesced: [1-9]' || {
-        echo "stream: host b coalesced nothing" >&2
-        exit 1
-    }
+    if [ "$stream_gro" = on ]; then
+        on b ovs-appctl gre/show | grep -q 'received aggregates: [1-9]' || {
+            echo "stream: host b received no aggregate" >&2
+            exit 1
+        }
+    else
+        on b ovs-appctl gre/show | grep -q 'coalesced: [1-9]' || {
+            echo "stream: host b coalesced nothing" >&2
+            exit 1
+        }
+    fi
     if [ "$underlay_mtu" -gt 1500 ]; then
         local avg
         # shellcheck disable=SC2016
@@ -344,16 +413,20 @@ if [ "$(id -u)" != 0 ]; then
     echo "ovsgre-tso.sh: run as root (namespaces, veth, tap)" >&2
     exit 1
 fi
-trap 'teardown; rmem_restore' EXIT
+stream_gro=${OVSGRE_UNDERLAY_GRO:-off}
+trap 'teardown; buf_restore' EXIT
 case $mode in
 up)
     # Leaves the topology up for a manual look ('down' removes it).
     trap - EXIT
-    sysctl -q -w net.core.rmem_default=4194304
-    setup "${OVSGRE_VSWITCHD:-$ours}" "${OVSGRE_TSO:-true}" "$@"
+    sysctl -q -w net.core.rmem_default=4194304 net.core.wmem_default=4194304
+    setup "${OVSGRE_VSWITCHD:-$ours}" "${OVSGRE_TSO:-true}" \
+          "${OVSGRE_UNDERLAY_GRO:-off}" "$@"
     ;;
-down) sysctl -q -w net.core.rmem_default=212992 ;;
-bench) rmem_raise; bench "$@" ;;
-stream) rmem_raise; stream "$@" ;;
+down)
+    sysctl -q -w net.core.rmem_default=212992 net.core.wmem_default=212992
+    ;;
+bench) buf_raise; bench "$@" ;;
+stream) buf_raise; stream "$@" ;;
 *) echo "ovsgre-tso.sh: unknown mode $mode" >&2; exit 2 ;;
 esac

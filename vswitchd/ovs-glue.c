@@ -73,6 +73,10 @@
  * per type is assumed: with several userspace datapaths the last port
  * number learned wins.)
  *
+ * Kernel interfaces.  '-Wl,--wrap=setsockopt' spares the af_packet
+ * sockets that read kernel interfaces a copy of every packet they send
+ * (see __wrap_setsockopt()).
+ *
  * Configuration errors.  OVS 3.1's bridge deletes a port whose
  * reconfiguration fails and writes Interface.error only when creating one,
  * so a bad option would lose a working tunnel.  ovs-gre's set_config
@@ -89,8 +93,11 @@
 #include "ovs-glue.h"
 
 #include <errno.h>
+#include <linux/filter.h>
+#include <linux/if_packet.h>
 #include <net/if.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "dp-packet.h"
 #include "gre-dp.h"
@@ -412,6 +419,10 @@ void __real_tnl_wc_init(struct flow *, struct flow_wildcards *);
 void __wrap_tnl_wc_init(struct flow *, struct flow_wildcards *);
 int __wrap_ofproto_vport_get_status(const struct ofproto *, ofp_port_t,
                                     char **errp);
+int __real_setsockopt(int fd, int level, int name, const void *value,
+                      socklen_t len);
+int __wrap_setsockopt(int fd, int level, int name, const void *value,
+                      socklen_t len);
 
 /* Initializes ovs-gre's classes, once. */
 static void
@@ -480,6 +491,53 @@ __wrap_netdev_send(struct netdev *netdev, int qid,
                                 __real_netdev_send);
     }
     return __real_netdev_send(netdev, qid, batch, concurrent_txq);
+}
+
+/* Receive sockets of kernel interfaces.  OVS 3.1 reads a kernel interface
+ * (a "system" port) through an af_packet socket bound to all protocols,
+ * with a BPF program, attached by SO_ATTACH_FILTER, that throws away the
+ * packets the interface sends; the kernel still copies the metadata of
+ * every sent packet (a clone) for the socket before the filter runs.  When
+ * an af_packet socket gets exactly that program, this also sets
+ * PACKET_IGNORE_OUTGOING (Linux 4.20), which keeps sent packets away from
+ * the socket before the clone: the socket receives the same packets, at
+ * one clone per packet sent less.  On an older kernel the option is
+ * refused and nothing changes. */
+static bool
+is_inbound_only_filter(const struct sock_fprog *prog)
+{
+    const struct sock_filter *f = prog->filter;
+
+    return (prog->len == 4
+            && f[0].code == (BPF_LD | BPF_H | BPF_ABS)
+            && f[0].k == (uint32_t) (SKF_AD_OFF + SKF_AD_PKTTYPE)
+            && f[1].code == (BPF_JMP | BPF_JEQ | BPF_K)
+            && f[1].k == PACKET_OUTGOING && f[1].jt == 0 && f[1].jf == 1
+            && f[2].code == (BPF_RET | BPF_K) && f[2].k == 0
+            && f[3].code == (BPF_RET | BPF_K) && f[3].k != 0);
+}
+
+int
+__wrap_setsockopt(int fd, int level, int name, const void *value,
+                  socklen_t len)
+{
+    int retval = __real_setsockopt(fd, level, name, value, len);
+
+    if (!retval && level == SOL_SOCKET && name == SO_ATTACH_FILTER
+        && len == sizeof(struct sock_fprog)
+        && is_inbound_only_filter(value)) {
+        socklen_t domain_len = sizeof(int);
+        int domain, one = 1;
+
+        if (!getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &domain_len)
+            && domain == AF_PACKET
+            && __real_setsockopt(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING,
+                                 &one, sizeof one)) {
+            VLOG_DBG("af_packet socket: PACKET_IGNORE_OUTGOING refused (%s)",
+                     ovs_strerror(errno));
+        }
+    }
+    return retval;
 }
 
 /* The bridge's status refresh: reports a refused configuration of one of
