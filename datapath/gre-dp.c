@@ -359,7 +359,6 @@ struct rx_same {
     uint16_t l3_ofs;                /* Packet offsets the header was at. */
     uint16_t l4_ofs;
     uint16_t hlen;                  /* Outer header, from the frame start. */
-    uint16_t min_size;              /* l3_ofs + 16 * n_units. */
     uint8_t n_units;                /* 16-byte units of 'words'. */
     uint64_t ip_sum;                /* IPv4: partial checksum of the
                                      * header without the fields that
@@ -451,7 +450,6 @@ rx_same_fill(struct rx_same *same, const struct dp_packet *packet,
     same->l4_ofs = packet->l4_ofs;
     same->hlen = hlen;
     same->n_units = n_units;
-    same->min_size = packet->l3_ofs + n_units * 16;
     if (!info->ipv6) {
         /* The masked copy has total length, identification and checksum
          * zero. */
@@ -494,7 +492,8 @@ rx_same_match(const struct rx_same *same, const struct dp_packet *packet,
     const uint8_t *l3;
     rx_u64x2 diff = { 0, 0 };
 
-    if (packet->l3_ofs != same->l3_ofs || size < same->min_size) {
+    if (packet->l3_ofs != same->l3_ofs
+        || size < same->l3_ofs + same->n_units * 16) {
         return false;
     }
     l3 = (const uint8_t *) dp_packet_data(packet) + same->l3_ofs;

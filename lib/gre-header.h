@@ -128,7 +128,7 @@ gre_push_header(struct dp_packet *packet,
     size_t l3_len = size - plan->ip_ofs;
     uint8_t *h = dp_packet_data(packet);
 
-    if (OVS_LIKELY(h - (uint8_t *) dp_packet_base(packet) >= hdr_len)) {
+    if (OVS_LIKELY(dp_packet_headroom(packet) >= hdr_len)) {
         /* What dp_packet_push_uninit() does, without the call. */
         h -= hdr_len;
         dp_packet_set_data(packet, h);
@@ -152,15 +152,13 @@ gre_push_header(struct dp_packet *packet,
         struct ip_header *ip = ALIGNED_CAST(struct ip_header *,
                                             h + plan->ip_ofs);
         ovs_be16 tot_len = htons(l3_len);
-        uint32_t sum;
 
         /* The template's total length is 0: adding the length to the
          * complement of its checksum gives the new checksum's complement
          * (RFC 1624, eqn. 3), the value OVS's recalc_csum16() gives. */
         ip->ip_tot_len = tot_len;
-        sum = plan->ip_csum_sum + (OVS_FORCE uint16_t) tot_len;
-        sum = (sum & UINT16_MAX) + (sum >> 16);
-        ip->ip_csum = (OVS_FORCE ovs_be16) (uint16_t) ~sum;
+        ip->ip_csum = gre_csum_finish(plan->ip_csum_sum
+                                      + (OVS_FORCE uint16_t) tot_len);
     }
 
     if (OVS_LIKELY(!plan->extras)) {

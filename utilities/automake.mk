@@ -35,6 +35,8 @@ bench-tso: all
 # not part of 'make check').  E2EFLAGS: RUNS SECONDS SIZE.
 noinst_PROGRAMS += utilities/ovsgre-blast
 utilities_ovsgre_blast_SOURCES = utilities/ovsgre-blast.c
+utilities_ovsgre_blast_LDADD = $(OVS_BUILDDIR)/lib/libopenvswitch.la
+EXTRA_utilities_ovsgre_blast_DEPENDENCIES = $(OVS_STAMP)
 EXTRA_DIST += utilities/ovsgre-bench-e2e.sh
 
 E2EFLAGS =

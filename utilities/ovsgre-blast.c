@@ -24,7 +24,7 @@
  * passed.  Prints the number of frames the kernel accepted and their rate.
  * Needs CAP_NET_RAW.  Linux only; the program is not part of the daemon. */
 
-#define _GNU_SOURCE 1              /* sendmmsg(), struct mmsghdr. */
+#include <config.h>
 
 #include <errno.h>
 #include <linux/if_packet.h>
@@ -35,70 +35,41 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
+
+#include "openvswitch/ofpbuf.h"
+#include "timeval.h"
+#include "util.h"
 
 #define BURST 64
 #define MAX_FRAME 9000
 
-/* Returns the monotonic time in seconds. */
-static double
-now_sec(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/* Decodes the hexadecimal string 'hex' into 'frame', at most 'max' bytes.
- * Returns the number of bytes, or 0 if 'hex' is not an even number of hex
- * digits or is too long. */
-static size_t
-parse_hex(const char *hex, uint8_t *frame, size_t max)
-{
-    size_t n = 0;
-
-    while (hex[0] && hex[1]) {
-        unsigned int byte;
-
-        if (n >= max || sscanf(hex, "%2x", &byte) != 1) {
-            return 0;
-        }
-        frame[n++] = byte;
-        hex += 2;
-    }
-    return hex[0] ? 0 : n;
-}
-
 int
 main(int argc, char *argv[])
 {
-    static uint8_t frame[MAX_FRAME];
     struct mmsghdr msgs[BURST];
     struct iovec iov;
     struct sockaddr_ll sll;
     unsigned long long sent = 0;
-    double seconds, start, end;
+    long long int start, end, elapsed;
+    struct ofpbuf frame;
     int one = 1;
     size_t len;
     int fd;
 
+    set_program_name(argv[0]);
     if (argc != 4) {
-        fprintf(stderr, "usage: %s IFACE SECONDS HEXFRAME\n", argv[0]);
-        return EXIT_FAILURE;
+        ovs_fatal(0, "usage: %s IFACE SECONDS HEXFRAME", argv[0]);
     }
-    seconds = atof(argv[2]);
-    len = parse_hex(argv[3], frame, sizeof frame);
-    if (len < ETH_HLEN) {
-        fprintf(stderr, "%s: bad frame\n", argv[0]);
-        return EXIT_FAILURE;
+    ofpbuf_init(&frame, 0);
+    if (ofpbuf_put_hex(&frame, argv[3], &len)[0] != '\0'
+        || len < ETH_HLEN || len > MAX_FRAME) {
+        ovs_fatal(0, "bad frame");
     }
 
     fd = socket(AF_PACKET, SOCK_RAW, 0);
     if (fd < 0) {
-        perror("socket");
-        return EXIT_FAILURE;
+        ovs_fatal(errno, "socket");
     }
     /* Straight to the driver: no queueing discipline in the way. */
     setsockopt(fd, SOL_PACKET, PACKET_QDISC_BYPASS, &one, sizeof one);
@@ -107,13 +78,12 @@ main(int argc, char *argv[])
     sll.sll_family = AF_PACKET;
     sll.sll_ifindex = if_nametoindex(argv[1]);
     sll.sll_halen = ETH_ALEN;
-    memcpy(sll.sll_addr, frame, ETH_ALEN);
+    memcpy(sll.sll_addr, frame.data, ETH_ALEN);
     if (!sll.sll_ifindex) {
-        fprintf(stderr, "%s: no interface %s\n", argv[0], argv[1]);
-        return EXIT_FAILURE;
+        ovs_fatal(0, "no interface %s", argv[1]);
     }
 
-    iov.iov_base = frame;
+    iov.iov_base = frame.data;
     iov.iov_len = len;
     memset(msgs, 0, sizeof msgs);
     for (int i = 0; i < BURST; i++) {
@@ -123,8 +93,8 @@ main(int argc, char *argv[])
         msgs[i].msg_hdr.msg_iovlen = 1;
     }
 
-    start = now_sec();
-    end = start + seconds;
+    start = time_msec();
+    end = start + atof(argv[2]) * 1000;
     for (;;) {
         int n = sendmmsg(fd, msgs, BURST, 0);
 
@@ -132,16 +102,17 @@ main(int argc, char *argv[])
             sent += n;
         } else if (n < 0 && errno != ENOBUFS && errno != EAGAIN
                    && errno != EINTR) {
-            perror("sendmmsg");
-            return EXIT_FAILURE;
+            ovs_fatal(errno, "sendmmsg");
         }
         /* The clock is read once per burst only. */
-        if (now_sec() >= end) {
+        if (time_msec() >= end) {
             break;
         }
     }
+    elapsed = MAX(time_msec() - start, 1);
     printf("sent %llu frames in %.2f s: %.3f Mpps\n", sent,
-           now_sec() - start, sent / (now_sec() - start) / 1e6);
+           elapsed / 1e3, sent / (elapsed / 1e3) / 1e6);
     close(fd);
+    ofpbuf_uninit(&frame);
     return EXIT_SUCCESS;
 }
