@@ -445,17 +445,19 @@ ip_fix(uint8_t *ip, bool ipv6, size_t len, size_t ihl, uint16_t id_inc)
 /* Writes the lengths, checksums and sequence numbers of segment 'i' (of
  * 'n') in 'd', 'size' bytes, whose inner headers 'g' locates (with 'end'
  * not yet updated), and whose outer headers, if 'o' is nonnull, 'o'
- * locates.  The header bytes are a copy of the original packet's. */
+ * locates.  The header bytes are a copy of the original packet's;
+ * 'payload_sum' is the partial sum (gre_csum_add()) of the payload after
+ * them.  (Every header is an even number of bytes long, so the sums of the
+ * headers and of the payload add up.) */
 static void
 gso_fix_segment(uint8_t *d, size_t size, const struct gre_l4_geom *g,
                 const struct gso_outer *o, uint32_t i, uint32_t n,
-                uint32_t mss)
+                uint32_t mss, uint64_t payload_sum)
 {
     struct tcp_header *tcp = ALIGNED_CAST(struct tcp_header *, d + g->l4);
-    struct gre_l4_geom seg = *g;
     uint16_t ctl = ntohs(tcp->tcp_ctl);
+    uint64_t sum;
 
-    seg.end = size;
     ip_fix(d + g->l3, g->ipv6, size - g->l3, g->l4 - g->l3, i);
 
     put_16aligned_be32(&tcp->tcp_seq,
@@ -468,7 +470,10 @@ gso_fix_segment(uint8_t *d, size_t size, const struct gre_l4_geom *g,
         ctl &= ~TCP_CWR;
     }
     tcp->tcp_ctl = htons(ctl);
-    l4_csum_fill(d, &seg);
+    tcp->tcp_csum = 0;
+    sum = gre_l4_pseudo_sum(d, g) + payload_sum;
+    tcp->tcp_csum = gre_csum_finish(gre_csum_add(sum, tcp,
+                                                 g->hdr_len - g->l4));
 
     if (!o) {
         return;
@@ -484,12 +489,24 @@ gso_fix_segment(uint8_t *d, size_t size, const struct gre_l4_geom *g,
         ovs_be16 *field = ALIGNED_CAST(ovs_be16 *, d + o->gre + GRE_BASE_LEN);
 
         *field = 0;
-        *field = gre_csum(d + o->gre, size - o->gre);
+        *field = gre_csum_finish(gre_csum_add(payload_sum, d + o->gre,
+                                              g->hdr_len - o->gre));
     }
 }
 
+/* Segments' data is laid out in blocks of this size, each shared by the
+ * segments of one output batch: one allocation per batch instead of one
+ * per segment, and the same cache-warm memory batch after batch. */
+#define GSO_BLOCK_SIZE (64 * 1024)
+
 /* Where gso_segment() puts its segments: a batch sent through 'send'
- * whenever it fills up. */
+ * whenever it fills up.
+ *
+ * Segments are dp_packets whose data is a stub in 'block': deleting one
+ * frees only the struct.  'send' takes the batch as netdev_send() does and
+ * every netdev either copies or deletes each packet before it returns, so
+ * the block is reused once the batch has been sent, and freed when the
+ * sink is done. */
 struct gso_sink {
     struct netdev *netdev;
     int qid;
@@ -497,6 +514,9 @@ struct gso_sink {
     int (*send)(struct netdev *, int, struct dp_packet_batch *, bool);
     struct dp_packet_batch batch;
     int error;                  /* First error from 'send'. */
+    uint8_t *block;             /* GSO_BLOCK_SIZE bytes, or NULL. */
+    size_t block_used;          /* Bytes of 'block' the batch's segments
+                                 * take. */
 };
 
 static void
@@ -511,6 +531,37 @@ sink_flush(struct gso_sink *sink)
         }
         dp_packet_batch_init(&sink->batch);
     }
+    sink->block_used = 0;
+}
+
+/* Returns a new packet with 'headroom' bytes of headroom and room for
+ * 'size' bytes of data, which lives in 'sink''s block until the batch it
+ * joins is sent.  Sends the batch first if it or the block is full, so
+ * the caller's sink_add() of the packet does not. */
+static struct dp_packet *
+sink_new_packet(struct gso_sink *sink, size_t size, size_t headroom)
+{
+    size_t need = ROUND_UP(headroom + size, CACHE_LINE_SIZE);
+    struct dp_packet *p;
+
+    if (need > GSO_BLOCK_SIZE) {
+        return dp_packet_new_with_headroom(size, headroom);
+    }
+    if (!sink->block) {
+        sink->block = xmalloc_cacheline(GSO_BLOCK_SIZE);
+    }
+    /* Flushing here, not in sink_add(), keeps the block's bytes in use
+     * those of the batch. */
+    if (dp_packet_batch_size(&sink->batch) == NETDEV_MAX_BURST
+        || sink->block_used + need > GSO_BLOCK_SIZE) {
+        sink_flush(sink);
+    }
+
+    p = xmalloc(sizeof *p);
+    dp_packet_use_stub(p, sink->block + sink->block_used, need);
+    dp_packet_reserve(p, headroom);
+    sink->block_used += need;
+    return p;
 }
 
 static void
@@ -547,13 +598,15 @@ gso_segment(struct dp_packet *p, const struct gre_l4_geom *g,
     for (uint32_t i = 0; i < n; i++) {
         uint32_t len = MIN(mss, payload - i * mss);
         struct dp_packet *seg;
+        uint64_t sum;
         uint8_t *s;
 
-        seg = dp_packet_new_with_headroom(g->hdr_len + len, GSO_HEADROOM);
+        seg = sink_new_packet(sink, g->hdr_len + len, GSO_HEADROOM);
         s = dp_packet_put_uninit(seg, g->hdr_len + len);
         memcpy(s, d, g->hdr_len);
-        memcpy(s + g->hdr_len, d + g->hdr_len + i * mss, len);
-        gso_fix_segment(s, g->hdr_len + len, g, o, i, n, mss);
+        sum = gre_csum_copy(s + g->hdr_len, d + g->hdr_len + i * mss, len,
+                            0);
+        gso_fix_segment(s, g->hdr_len + len, g, o, i, n, mss, sum);
         seg->l3_ofs = o ? o->l3 : g->l3;
         seg->l4_ofs = o ? o->gre : g->l4;
         sink_add(sink, seg);
@@ -697,5 +750,6 @@ gre_offload_send(struct netdev *netdev, int qid,
         gso_one(p, netdev->ol_flags, mtu, &sink);
     }
     sink_flush(&sink);
+    free_cacheline(sink.block);
     return sink.error;
 }

@@ -20,7 +20,8 @@ TESTSUITE_AT = \
 	tests/gre-show.at \
 	tests/gre-rx.at \
 	tests/gre-pcap.at \
-	tests/gre-offload.at
+	tests/gre-offload.at \
+	tests/main-loop.at
 TESTSUITE = $(srcdir)/tests/testsuite
 AUTOTEST = $(AUTOM4TE) -l autotest \
 	-I '$(srcdir)/tests' -I '$(srcdir)' -I '$(OVS_SRCDIR)'
@@ -45,6 +46,14 @@ tests_test_offload_SOURCES = tests/test-offload.c \
 tests_test_offload_LDADD = $(OVS_BUILDDIR)/lib/libopenvswitch.la
 EXTRA_tests_test_offload_DEPENDENCIES = $(OVS_STAMP)
 EXTRA_DIST += tests/offload-ref.py
+
+# test-loop: the main-loop shortcuts of vswitchd/ovs-loop.c on real
+# sockets, linked with the same wrapping as ovs-vswitchd.
+noinst_PROGRAMS += tests/test-loop
+tests_test_loop_SOURCES = tests/test-loop.c vswitchd/ovs-loop.c
+tests_test_loop_LDADD = $(OVS_BUILDDIR)/lib/libopenvswitch.la
+tests_test_loop_LDFLAGS = $(OVSGRE_LOOP_WRAP)
+EXTRA_tests_test_loop_DEPENDENCIES = $(OVS_STAMP)
 
 OVSGRE_AUTOTEST_PATH = $(abs_top_builddir)/vswitchd:$(abs_top_builddir)/tests:$(OVS_BUILDDIR)/utilities:$(OVS_BUILDDIR)/ovsdb:$(OVS_BUILDDIR)/vtep:$(OVS_BUILDDIR)/tests:$(OVS_BUILDDIR)/ipsec
 

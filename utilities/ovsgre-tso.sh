@@ -9,10 +9,11 @@
 #           br-phy 192.0.2.1, 2001:db8::1    br-phy 192.0.2.2, 2001:db8::2
 #              ul-a <----------- veth ------------> ul-b
 #
-# usage: ovsgre-tso.sh BUILDDIR bench [RUNS]
+# usage: ovsgre-tso.sh BUILDDIR bench [RUNS [TUNNEL]]
 #          iperf3 for 10 s through gre, ip6gre, gre with csum=true, and
 #          gre with csum=true and seq=true (VM MTUs lowered by the
-#          tunnel's overhead),
+#          tunnel's overhead), or only through TUNNEL, one of "gre",
+#          "ip6gre", "gre csum" and "gre csum+seq",
 #          alternately with Debian's stock ovs-vswitchd 3.1
 #          (TSO off: it drops TSO packets at tunnels) and with ovs-gre's,
 #          RUNS times each (default 3); prints Gbps and CPU seconds per GB
@@ -268,10 +269,21 @@ result() {
 }
 
 bench() {
-    local runs=${1:-3} name type opts r side out c
+    local runs=${1:-3} only=$2 name type opts r side out c
     local configs=("gre|gre||1500" "ip6gre|ip6gre||1500"
                    "gre csum|gre|csum=true|1500"
                    "gre csum+seq|gre|csum=true seq=true|1500")
+    if [ -n "$only" ]; then
+        for c in "${configs[@]}"; do
+            if [ "${c%%|*}" = "$only" ]; then
+                configs=("$c")
+            fi
+        done
+        if [ ${#configs[@]} -ne 1 ]; then
+            echo "ovsgre-tso.sh: no tunnel \"$only\" in the benchmark" >&2
+            exit 2
+        fi
+    fi
     results=$OVSGRE_NS_RUNDIR.results
     if [ ! -x "$stock" ]; then
         echo "ovsgre-tso.sh: no stock ovs-vswitchd at $stock" \

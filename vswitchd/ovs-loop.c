@@ -1,0 +1,174 @@
+/*
+ * Copyright (c) 2026 The ovs-gre authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+/* Fewer system calls per main-loop iteration.
+ *
+ * With the userspace datapath, ovs-vswitchd's main thread polls the
+ * kernel interfaces (taps, af_packet sockets on veths and NICs) itself,
+ * so every batch of packets costs one turn of the main loop.  Each turn,
+ * whether poll() reported them ready or not, OVS tries to accept() on
+ * every listening socket (the unixctl socket and each bridge's management
+ * and snoop sockets: five with two bridges) and to read every netlink
+ * notification socket with MSG_DONTWAIT.  Under load that is a dozen
+ * system calls per batch that can only fail with EAGAIN; an accept() that
+ * fails costs Linux a socket and a file allocated and freed, about 2.7 us
+ * in the guest measured, and the lot was 13% of the receiving daemon's
+ * CPU time in a profile of 'make bench-tso' (see
+ * Documentation/benchmarks-tso.rst).
+ *
+ * ovs-vswitchd is linked with '-Wl,--wrap' for poll(), accept(), recvmsg()
+ * and the calls that write to a socket or close it.  __wrap_poll()
+ * remembers, per thread, the descriptors that its last poll() asked for
+ * input on and found none; until that thread's next poll(), an accept() or
+ * a recvmsg() with MSG_DONTWAIT on one of them fails with EAGAIN without
+ * entering the kernel.  That is an answer those calls may give at any
+ * moment, and every caller in OVS then waits for the descriptor, so the
+ * next poll() returns at once if input came in meanwhile: it is read one
+ * turn later, never lost.  A descriptor stops being remembered when the
+ * thread sends on it (a netlink request's reply is read right after it
+ * is sent) or closes it (its number may be reused).  Blocking calls and
+ * other threads are never affected. */
+
+#include <config.h>
+
+#include <errno.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "ovs-thread.h"
+#include "util.h"
+
+/* The descriptors one thread's last poll() found without input. */
+#define LOOP_IDLE_MAX 64
+struct loop_idle {
+    int n;
+    int fds[LOOP_IDLE_MAX];
+};
+
+DEFINE_STATIC_PER_THREAD_DATA(struct loop_idle, loop_idle, { 0 });
+
+int __real_poll(struct pollfd *, nfds_t, int);
+int __wrap_poll(struct pollfd *, nfds_t, int);
+int __real_accept(int, struct sockaddr *, socklen_t *);
+int __wrap_accept(int, struct sockaddr *, socklen_t *);
+ssize_t __real_recvmsg(int, struct msghdr *, int);
+ssize_t __wrap_recvmsg(int, struct msghdr *, int);
+ssize_t __real_send(int, const void *, size_t, int);
+ssize_t __wrap_send(int, const void *, size_t, int);
+ssize_t __real_sendmsg(int, const struct msghdr *, int);
+ssize_t __wrap_sendmsg(int, const struct msghdr *, int);
+int __real_close(int);
+int __wrap_close(int);
+
+/* Returns true if this thread's last poll() found 'fd' without input and
+ * the thread has neither sent on it nor closed it since. */
+static bool
+loop_idle_has(int fd)
+{
+    const struct loop_idle *idle = loop_idle_get();
+
+    for (int i = 0; i < idle->n; i++) {
+        if (idle->fds[i] == fd) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Forgets 'fd', on which input may now be expected. */
+static void
+loop_idle_forget(int fd)
+{
+    struct loop_idle *idle = loop_idle_get();
+
+    for (int i = 0; i < idle->n; i++) {
+        if (idle->fds[i] == fd) {
+            idle->fds[i] = idle->fds[--idle->n];
+            return;
+        }
+    }
+}
+
+/* poll(), remembering the descriptors it was asked to watch for input that
+ * have none. */
+int
+__wrap_poll(struct pollfd *fds, nfds_t n, int timeout)
+{
+    struct loop_idle *idle;
+    int retval;
+
+    retval = __real_poll(fds, n, timeout);
+
+    idle = loop_idle_get();
+    idle->n = 0;
+    if (retval >= 0) {
+        for (nfds_t i = 0; i < n && idle->n < LOOP_IDLE_MAX; i++) {
+            if (fds[i].fd >= 0 && fds[i].events & POLLIN && !fds[i].revents) {
+                idle->fds[idle->n++] = fds[i].fd;
+            }
+        }
+    }
+    return retval;
+}
+
+/* accept(): EAGAIN at once on a listening socket the last poll() found
+ * idle. */
+int
+__wrap_accept(int fd, struct sockaddr *addr, socklen_t *len)
+{
+    if (loop_idle_has(fd)) {
+        errno = EAGAIN;
+        return -1;
+    }
+    return __real_accept(fd, addr, len);
+}
+
+/* recvmsg(): with MSG_DONTWAIT, EAGAIN at once on a socket the last poll()
+ * found idle. */
+ssize_t
+__wrap_recvmsg(int fd, struct msghdr *msg, int flags)
+{
+    if (flags & MSG_DONTWAIT && loop_idle_has(fd)) {
+        errno = EAGAIN;
+        return -1;
+    }
+    return __real_recvmsg(fd, msg, flags);
+}
+
+/* send(), after which a reply may be read at once. */
+ssize_t
+__wrap_send(int fd, const void *data, size_t len, int flags)
+{
+    loop_idle_forget(fd);
+    return __real_send(fd, data, len, flags);
+}
+
+/* sendmsg(), after which a reply may be read at once. */
+ssize_t
+__wrap_sendmsg(int fd, const struct msghdr *msg, int flags)
+{
+    loop_idle_forget(fd);
+    return __real_sendmsg(fd, msg, flags);
+}
+
+/* close(), after which 'fd' may be reused for anything. */
+int
+__wrap_close(int fd)
+{
+    loop_idle_forget(fd);
+    return __real_close(fd);
+}
