@@ -100,6 +100,23 @@ other_thread(void *fd_)
     return NULL;
 }
 
+/* Connects to the socket named 'sun_' after 100 ms. */
+static void *
+late_connect(void *sun_)
+{
+    const struct sockaddr_un *sun = sun_;
+    int fd;
+
+    xnanosleep(100 * 1000 * 1000);
+    fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    if (fd < 0 || connect(fd, (const struct sockaddr *) sun, sizeof *sun)) {
+        ovs_fatal(errno, "connect");
+    }
+    xnanosleep(100 * 1000 * 1000);
+    close(fd);
+    return NULL;
+}
+
 int
 main(int argc OVS_UNUSED, char *argv[])
 {
@@ -136,6 +153,20 @@ main(int argc OVS_UNUSED, char *argv[])
     poll(NULL, 0, 0);
     do_accept("accept, polled idle, then a poll of nothing", listener);
     close(client);
+    close(listener);
+    unlink(sun.sun_path);
+
+    /* A blocking listener is waited on even if it was polled idle. */
+    listener = socket(AF_UNIX, SOCK_STREAM, 0);
+    if (listener < 0 || bind(listener, (struct sockaddr *) &sun, sizeof sun)
+        || listen(listener, 4)) {
+        ovs_fatal(errno, "blocking listening socket");
+    }
+    poll_in(listener);
+    thread = ovs_thread_create("late", late_connect, &sun);
+    do_accept("accept, blocking, polled idle", listener);
+    xpthread_join(thread, NULL);
+    close(listener);
     unlink(sun.sun_path);
 
     /* Datagram sockets, as OVS's netlink sockets are. */
@@ -169,6 +200,5 @@ main(int argc OVS_UNUSED, char *argv[])
 
     close(pair[0]);
     close(pair[1]);
-    close(listener);
     return 0;
 }

@@ -40,11 +40,15 @@
  * turn later, never lost.  A descriptor stops being remembered when the
  * thread sends on it (a netlink request's reply is read right after it
  * is sent) or closes it (its number may be reused).  Blocking calls and
- * other threads are never affected. */
+ * other threads are never affected: recvmsg() is answered only with
+ * MSG_DONTWAIT, accept() only on a socket the thread has seen to be
+ * non-blocking (with fcntl(), once per socket; OVS opens every listening
+ * socket non-blocking and never changes it). */
 
 #include <config.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -52,11 +56,17 @@
 #include "ovs-thread.h"
 #include "util.h"
 
-/* The descriptors one thread's last poll() found without input. */
+/* What one thread knows of its descriptors. */
 #define LOOP_IDLE_MAX 64
+#define LOOP_NONBLOCKING_MAX 16
 struct loop_idle {
+    /* The descriptors its last poll() found without input. */
     int n;
     int fds[LOOP_IDLE_MAX];
+
+    /* Listening sockets it has found non-blocking. */
+    int n_nonblocking;
+    int nonblocking[LOOP_NONBLOCKING_MAX];
 };
 
 DEFINE_STATIC_PER_THREAD_DATA(struct loop_idle, loop_idle, { 0 });
@@ -89,18 +99,48 @@ loop_idle_has(int fd)
     return false;
 }
 
+/* Removes 'fd' from the 'n' descriptors in 'fds', if it is there. */
+static void
+fds_remove(int fds[], int *n, int fd)
+{
+    for (int i = 0; i < *n; i++) {
+        if (fds[i] == fd) {
+            fds[i] = fds[--*n];
+            return;
+        }
+    }
+}
+
 /* Forgets 'fd', on which input may now be expected. */
 static void
 loop_idle_forget(int fd)
 {
     struct loop_idle *idle = loop_idle_get();
 
-    for (int i = 0; i < idle->n; i++) {
-        if (idle->fds[i] == fd) {
-            idle->fds[i] = idle->fds[--idle->n];
-            return;
+    fds_remove(idle->fds, &idle->n, fd);
+}
+
+/* Returns true if 'fd' is non-blocking, asking the kernel only the first
+ * time for a socket found non-blocking. */
+static bool
+loop_nonblocking(int fd)
+{
+    struct loop_idle *idle = loop_idle_get();
+    int flags;
+
+    for (int i = 0; i < idle->n_nonblocking; i++) {
+        if (idle->nonblocking[i] == fd) {
+            return true;
         }
     }
+    flags = fcntl(fd, F_GETFL);
+    if (flags < 0 || !(flags & O_NONBLOCK)) {
+        return false;
+    }
+    if (idle->n_nonblocking < LOOP_NONBLOCKING_MAX) {
+        idle->nonblocking[idle->n_nonblocking++] = fd;
+    }
+    return true;
 }
 
 /* poll(), remembering the descriptors it was asked to watch for input that
@@ -125,12 +165,12 @@ __wrap_poll(struct pollfd *fds, nfds_t n, int timeout)
     return retval;
 }
 
-/* accept(): EAGAIN at once on a listening socket the last poll() found
- * idle. */
+/* accept(): EAGAIN at once on a non-blocking listening socket the last
+ * poll() found idle. */
 int
 __wrap_accept(int fd, struct sockaddr *addr, socklen_t *len)
 {
-    if (loop_idle_has(fd)) {
+    if (loop_idle_has(fd) && loop_nonblocking(fd)) {
         errno = EAGAIN;
         return -1;
     }
@@ -169,6 +209,9 @@ __wrap_sendmsg(int fd, const struct msghdr *msg, int flags)
 int
 __wrap_close(int fd)
 {
-    loop_idle_forget(fd);
+    struct loop_idle *idle = loop_idle_get();
+
+    fds_remove(idle->fds, &idle->n, fd);
+    fds_remove(idle->nonblocking, &idle->n_nonblocking, fd);
     return __real_close(fd);
 }
