@@ -494,10 +494,12 @@ gso_fix_segment(uint8_t *d, size_t size, const struct gre_l4_geom *g,
     }
 }
 
-/* Segments' data is laid out in blocks of this size, each shared by the
- * segments of one output batch: one allocation per batch instead of one
- * per segment, and the same cache-warm memory batch after batch. */
-#define GSO_BLOCK_SIZE (64 * 1024)
+/* Segments' data is laid out in a block shared by the segments of one
+ * output batch: one allocation per batch instead of one per segment, and
+ * the same cache-warm memory batch after batch.  The block holds a whole
+ * batch of the largest segments seen so far, within these bounds. */
+#define GSO_BLOCK_MIN (64 * 1024)
+#define GSO_BLOCK_MAX (512 * 1024)
 
 /* Where gso_segment() puts its segments: a batch sent through 'send'
  * whenever it fills up.
@@ -514,7 +516,8 @@ struct gso_sink {
     int (*send)(struct netdev *, int, struct dp_packet_batch *, bool);
     struct dp_packet_batch batch;
     int error;                  /* First error from 'send'. */
-    uint8_t *block;             /* GSO_BLOCK_SIZE bytes, or NULL. */
+    uint8_t *block;             /* 'block_size' bytes, or NULL. */
+    size_t block_size;
     size_t block_used;          /* Bytes of 'block' the batch's segments
                                  * take. */
 };
@@ -537,24 +540,30 @@ sink_flush(struct gso_sink *sink)
 /* Returns a new packet with 'headroom' bytes of headroom and room for
  * 'size' bytes of data, which lives in 'sink''s block until the batch it
  * joins is sent.  Sends the batch first if it or the block is full, so
- * the caller's sink_add() of the packet does not. */
+ * the caller's sink_add() of the packet does not: every byte of the block
+ * in use belongs to a packet of the batch being built. */
 static struct dp_packet *
 sink_new_packet(struct gso_sink *sink, size_t size, size_t headroom)
 {
     size_t need = ROUND_UP(headroom + size, CACHE_LINE_SIZE);
+    size_t want = MIN(MAX(need * NETDEV_MAX_BURST, GSO_BLOCK_MIN),
+                      GSO_BLOCK_MAX);
     struct dp_packet *p;
 
-    if (need > GSO_BLOCK_SIZE) {
+    if (need > GSO_BLOCK_MAX) {
         return dp_packet_new_with_headroom(size, headroom);
     }
-    if (!sink->block) {
-        sink->block = xmalloc_cacheline(GSO_BLOCK_SIZE);
-    }
-    /* Flushing here, not in sink_add(), keeps the block's bytes in use
-     * those of the batch. */
     if (dp_packet_batch_size(&sink->batch) == NETDEV_MAX_BURST
-        || sink->block_used + need > GSO_BLOCK_SIZE) {
+        || (sink->block_used
+            && (sink->block_used + need > sink->block_size
+                || sink->block_size < want))) {
         sink_flush(sink);
+    }
+    if (sink->block_size < want) {
+        /* Nothing in the block is in use: it may be replaced. */
+        free_cacheline(sink->block);
+        sink->block = xmalloc_cacheline(want);
+        sink->block_size = want;
     }
 
     p = xmalloc(sizeof *p);
