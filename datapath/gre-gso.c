@@ -224,12 +224,15 @@ gre_l4_pseudo_sum(const uint8_t *d, const struct gre_l4_geom *g)
 }
 
 /* Computes and writes the TCP or UDP checksum of the packet whose headers
- * 'g' locates in 'd', from its IP header's length. */
+ * 'g' locates in 'd', from its IP header's length, the bytes from the L4
+ * header to 'summed_end' and 'rest_sum', the partial sum (gre_csum_add())
+ * of the bytes after 'summed_end', which must be an even number of bytes
+ * into the L4 header. */
 static void
-l4_csum_fill(uint8_t *d, const struct gre_l4_geom *g)
+l4_csum_write(uint8_t *d, const struct gre_l4_geom *g, size_t summed_end,
+              uint64_t rest_sum)
 {
-    size_t len = g->end - g->l4;
-    uint32_t partial = gre_l4_pseudo_sum(d, g);
+    uint64_t sum = gre_l4_pseudo_sum(d, g) + rest_sum;
     ovs_be16 *field;
 
     if (g->proto == IPPROTO_TCP) {
@@ -238,10 +241,19 @@ l4_csum_fill(uint8_t *d, const struct gre_l4_geom *g)
         field = &ALIGNED_CAST(struct udp_header *, d + g->l4)->udp_csum;
     }
     *field = 0;
-    *field = gre_csum_finish(gre_csum_add(partial, d + g->l4, len));
+    *field = gre_csum_finish(gre_csum_add(sum, d + g->l4,
+                                          summed_end - g->l4));
     if (g->proto == IPPROTO_UDP && !*field) {
         *field = htons(0xffff);
     }
+}
+
+/* Computes and writes the TCP or UDP checksum of the packet whose headers
+ * 'g' locates in 'd', from its IP header's length. */
+static void
+l4_csum_fill(uint8_t *d, const struct gre_l4_geom *g)
+{
+    l4_csum_write(d, g, g->end, 0);
 }
 
 /* Transmit: the push. */
@@ -456,7 +468,6 @@ gso_fix_segment(uint8_t *d, size_t size, const struct gre_l4_geom *g,
 {
     struct tcp_header *tcp = ALIGNED_CAST(struct tcp_header *, d + g->l4);
     uint16_t ctl = ntohs(tcp->tcp_ctl);
-    uint64_t sum;
 
     ip_fix(d + g->l3, g->ipv6, size - g->l3, g->l4 - g->l3, i);
 
@@ -470,10 +481,7 @@ gso_fix_segment(uint8_t *d, size_t size, const struct gre_l4_geom *g,
         ctl &= ~TCP_CWR;
     }
     tcp->tcp_ctl = htons(ctl);
-    tcp->tcp_csum = 0;
-    sum = gre_l4_pseudo_sum(d, g) + payload_sum;
-    tcp->tcp_csum = gre_csum_finish(gre_csum_add(sum, tcp,
-                                                 g->hdr_len - g->l4));
+    l4_csum_write(d, g, g->hdr_len, payload_sum);
 
     if (!o) {
         return;
