@@ -290,7 +290,7 @@ rx_key(const struct flow_tnl *tnl, const struct gre_rx_info *info,
 
 /* Returns why 'port', whose receive checks are 'policy', refuses the packet
  * described by 'info' (a missing checksum or sequence number, or one
- * behind), or GRE_N_DROPS if it accepts it. */
+ * behind), or GRE_DROP_NONE if it accepts it. */
 static enum gre_drop
 rx_check(struct gre_port *port, const struct gre_port_policy *policy,
          const struct gre_rx_info *info)
@@ -306,7 +306,7 @@ rx_check(struct gre_port *port, const struct gre_port_policy *policy,
             return GRE_DROP_SEQ_OLD;
         }
     }
-    return GRE_N_DROPS;
+    return GRE_DROP_NONE;
 }
 
 /* Deletes 'packet' and counts it as dropped for 'reason' on 'port', or on
@@ -649,7 +649,7 @@ pop_one(const struct gre_type *type, struct dp_packet *packet,
         return drop_rx(type, port, GRE_DROP_GRE_PROTO, packet);
     }
     reason = rx_check(port, &policy, &info);
-    if (OVS_UNLIKELY(reason != GRE_N_DROPS)) {
+    if (OVS_UNLIKELY(reason != GRE_DROP_NONE)) {
         return drop_rx(type, port, reason, packet);
     }
     if (OVS_UNLIKELY(port->type != type)) {

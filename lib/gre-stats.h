@@ -89,7 +89,10 @@ enum gre_drop {
 #define GRE_DROP(ENUM, NAME, KIND, DESC) GRE_DROP_##ENUM,
     GRE_DROP_REASONS
 #undef GRE_DROP
-    GRE_N_DROPS
+    GRE_N_DROPS,
+
+    /* Not a reason: what a check returns when it accepts a packet. */
+    GRE_DROP_NONE = GRE_N_DROPS
 };
 
 const char *gre_drop_name(enum gre_drop);
