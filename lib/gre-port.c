@@ -75,12 +75,9 @@ fill_entry(struct port_entry *e, struct gre_port *port)
     memset(e, 0, sizeof *e);
     e->port = port;
     e->kind = port->type->kind;
-    if (ipv6_addr_is_set(&tnl->ipv6_dst)) {
-        e->ipv6 = !IN6_IS_ADDR_V4MAPPED(&tnl->ipv6_dst);
-    } else {
-        e->ipv6 = (port->type->index == GRE_TYPE_IP6GRE
-                   || port->type->index == GRE_TYPE_IP6ERSPAN);
-    }
+    e->ipv6 = (ipv6_addr_is_set(&tnl->ipv6_dst)
+               ? !IN6_IS_ADDR_V4MAPPED(&tnl->ipv6_dst)
+               : port->type->ipv6);
     e->remote_any = tnl->ip_dst_flow;
     e->remote = tnl->ipv6_dst;
     e->local_any = tnl->ip_src_flow || !ipv6_addr_is_set(&tnl->ipv6_src);

@@ -43,6 +43,7 @@ const struct gre_type gre_types[GRE_N_TYPES] = {
         .name = "ip6gre",
         .dpif_port = "ip6gre_sys",
         .kind = GRE_KIND_GRE,
+        .ipv6 = true,
         .has_csum = true,
         .has_seq = true,
     },
@@ -51,6 +52,7 @@ const struct gre_type gre_types[GRE_N_TYPES] = {
         .name = "ip6erspan",
         .dpif_port = "ip6erspan_sys",
         .kind = GRE_KIND_ERSPAN,
+        .ipv6 = true,
     },
 };
 

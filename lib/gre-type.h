@@ -42,6 +42,7 @@ struct gre_type {
     const char *name;           /* OVSDB Interface type, e.g. "gre". */
     const char *dpif_port;      /* Shared datapath port, e.g. "gre_sys". */
     enum gre_kind kind;
+    bool ipv6;                  /* Outer IPv6 unless remote_ip is IPv4. */
     bool has_csum;              /* Accepts options:csum. */
     bool has_seq;               /* Accepts options:seq. */
     bool can_l3;                /* Accepts packet_type=legacy_l3. */
