@@ -172,102 +172,152 @@ gre_port_configure(struct gre_port *port, const struct gre_options *opts)
     ovs_mutex_unlock(&ports_mutex);
 }
 
-/* How well 'e' matches 'k' on addresses: -1 if it does not, otherwise
- * higher for more exact matches (remote first, then local). */
-static int
-match_addresses(const struct port_entry *e, const struct gre_port_key *k)
-{
-    int score = 0;
+/* Lookup.
+ *
+ * A packet may match several entries: one with exact addresses and key,
+ * and others that take any remote address, any local address or any key
+ * from the flow.  The most exact one wins, judged in the order of Linux's
+ * ip_tunnel_lookup(): the remote address first, then the local address,
+ * then the key; last, among ports that differ only in packet type mode, a
+ * port in the legacy mode of the packet's payload wins over a packet type
+ * aware one, as in OVS's tnl_find(). */
 
-    if (e->kind != k->kind || e->ipv6 != k->ipv6) {
-        return -1;
-    }
-    if (!e->remote_any) {
-        if (!ipv6_addr_equals(&e->remote, &k->remote)) {
-            return -1;
-        }
-        score += 4;
-    }
-    if (!e->local_any) {
-        if (!ipv6_addr_equals(&e->local, &k->local)) {
-            return -1;
-        }
-        score += 2;
-    }
-    return score;
+/* Which rules a lookup applies. */
+enum lookup_rules {
+    RULES_TX,               /* Transmit: by outer source, remote and the
+                             * key sent. */
+    RULES_RX,               /* Receive: by outer destination, source, key
+                             * received and payload type. */
+    RULES_RX_ANY_PAYLOAD,   /* As RULES_RX, but whatever the payload. */
+};
+
+/* How exactly an entry matches a packet, for compare_ranks(). */
+struct match_rank {
+    bool remote;            /* remote_ip matched exactly, not by "flow". */
+    bool local;             /* local_ip matched exactly. */
+    bool key;               /* The key matched exactly. */
+    bool legacy_pt;         /* A legacy port for the payload's type. */
+};
+
+/* Returns a positive number if 'a' is a better match than 'b', a negative
+ * one if it is worse, 0 if they are alike. */
+static int
+compare_ranks(const struct match_rank *a, const struct match_rank *b)
+{
+    return (a->remote != b->remote ? a->remote - b->remote
+            : a->local != b->local ? a->local - b->local
+            : a->key != b->key ? a->key - b->key
+            : a->legacy_pt - b->legacy_pt);
 }
 
-/* Returns how well a port in packet type mode 'pt_mode' takes a payload
- * that is Ethernet or not ('is_eth'): -1 not at all, 1 for the legacy mode
- * of that payload, 0 for a packet type aware port.  As in OVS's
- * tnl_find(), a legacy port wins over a ptap one. */
-static int
-match_pt_mode(enum netdev_pt_mode pt_mode, bool is_eth)
+/* Returns true if 'e' matches the addresses in 'k', and records how
+ * exactly in 'rank'. */
+static bool
+match_addresses(const struct port_entry *e, const struct gre_port_key *k,
+                struct match_rank *rank)
 {
-    switch (pt_mode) {
+    if (e->kind != k->kind || e->ipv6 != k->ipv6) {
+        return false;
+    }
+    rank->remote = !e->remote_any;
+    if (rank->remote && !ipv6_addr_equals(&e->remote, &k->remote)) {
+        return false;
+    }
+    rank->local = !e->local_any;
+    if (rank->local && !ipv6_addr_equals(&e->local, &k->local)) {
+        return false;
+    }
+    return true;
+}
+
+/* Returns true if 'e' receives a packet with the key in 'k'.  As in OVS's
+ * tnl_find(), a port without a key receives the packets with key 0 or
+ * none. */
+static bool
+match_rx_key(const struct port_entry *e, const struct gre_port_key *k,
+             struct match_rank *rank)
+{
+    rank->key = !e->in_key_any;
+    return !rank->key || (k->has_key ? k->key : 0) == e->in_key;
+}
+
+/* Returns true if 'e' sends packets with the key in 'k': its own key, none
+ * if it has none (ERSPAN always has one), or any with out_key=flow. */
+static bool
+match_tx_key(const struct port_entry *e, const struct gre_port_key *k,
+             struct match_rank *rank)
+{
+    rank->key = !e->out_key_any;
+    if (!rank->key) {
+        return k->has_key;
+    } else if (e->out_key_present || e->kind == GRE_KIND_ERSPAN) {
+        return k->has_key && k->key == e->out_key;
+    } else {
+        return !k->has_key;
+    }
+}
+
+/* Returns true if 'e' takes a payload that is Ethernet or not
+ * ('k->is_eth'). */
+static bool
+match_payload(const struct port_entry *e, const struct gre_port_key *k,
+              struct match_rank *rank)
+{
+    switch (e->policy.pt_mode) {
     case NETDEV_PT_LEGACY_L2:
-        return is_eth ? 1 : -1;
+        rank->legacy_pt = true;
+        return k->is_eth;
     case NETDEV_PT_LEGACY_L3:
-        return is_eth ? -1 : 1;
+        rank->legacy_pt = true;
+        return !k->is_eth;
     case NETDEV_PT_AWARE:
     default:
-        return 0;
+        rank->legacy_pt = false;
+        return true;
     }
 }
 
-/* Returns the entry with the best score for 'k', or NULL.  'rx' selects the
- * receive rules (keys, and the packet type if 'check_pt') over the
- * transmit ones. */
+/* Returns true if 'e' matches 'k' under 'rules', ranking the match in
+ * 'rank'. */
+static bool
+match_entry(const struct port_entry *e, const struct gre_port_key *k,
+            enum lookup_rules rules, struct match_rank *rank)
+{
+    memset(rank, 0, sizeof *rank);
+    if (!match_addresses(e, k, rank)) {
+        return false;
+    }
+    switch (rules) {
+    case RULES_TX:
+        return match_tx_key(e, k, rank);
+    case RULES_RX:
+        return match_rx_key(e, k, rank) && match_payload(e, k, rank);
+    case RULES_RX_ANY_PAYLOAD:
+        return match_rx_key(e, k, rank);
+    }
+    OVS_NOT_REACHED();
+}
+
+/* Returns the entry that matches 'k' best under 'rules' (the first of
+ * equals), or NULL. */
 static const struct port_entry *
-lookup(const struct gre_port_key *k, bool rx, bool check_pt)
+lookup(const struct gre_port_key *k, enum lookup_rules rules)
 {
     struct port_table *t = ovsrcu_get(struct port_table *, &table);
     const struct port_entry *best = NULL;
-    int best_score = -1;
-    ovs_be32 key = k->has_key ? k->key : 0;
+    struct match_rank best_rank = { .remote = false };
 
     if (!t) {
         return NULL;
     }
     for (size_t i = 0; i < t->n; i++) {
         const struct port_entry *e = &t->entries[i];
-        int score = match_addresses(e, k);
+        struct match_rank rank;
 
-        if (score < 0) {
-            continue;
-        }
-        if (rx) {
-            /* As in OVS's tnl_find(): a port without a key receives the
-             * packets with key 0 or none. */
-            if (!e->in_key_any) {
-                if (key != e->in_key) {
-                    continue;
-                }
-                score++;
-            }
-        } else if (!e->out_key_any) {
-            bool keyed = e->out_key_present || e->kind == GRE_KIND_ERSPAN;
-
-            if (keyed ? !k->has_key || k->key != e->out_key : k->has_key) {
-                continue;
-            }
-            score++;
-        } else if (!k->has_key) {
-            continue;
-        }
-
-        score *= 2;
-        if (rx && check_pt) {
-            int pt = match_pt_mode(e->policy.pt_mode, k->is_eth);
-
-            if (pt < 0) {
-                continue;
-            }
-            score += pt;
-        }
-        if (score > best_score) {
+        if (match_entry(e, k, rules, &rank)
+            && (!best || compare_ranks(&rank, &best_rank) > 0)) {
             best = e;
-            best_score = score;
+            best_rank = rank;
         }
     }
     return best;
@@ -283,11 +333,11 @@ struct gre_port *
 gre_port_lookup_rx(const struct gre_port_key *k,
                    struct gre_port_policy *policy, bool *pt_mismatch)
 {
-    const struct port_entry *e = lookup(k, true, true);
+    const struct port_entry *e = lookup(k, RULES_RX);
 
     *pt_mismatch = false;
     if (!e) {
-        e = lookup(k, true, false);
+        e = lookup(k, RULES_RX_ANY_PAYLOAD);
         if (e) {
             *pt_mismatch = true;
             *policy = e->policy;
@@ -304,7 +354,7 @@ gre_port_lookup_rx(const struct gre_port_key *k,
 struct gre_port *
 gre_port_lookup_tx(const struct gre_port_key *k)
 {
-    const struct port_entry *e = lookup(k, false, false);
+    const struct port_entry *e = lookup(k, RULES_TX);
 
     return e ? e->port : NULL;
 }
