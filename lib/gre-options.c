@@ -18,6 +18,7 @@
 
 #include "gre-options.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stddef.h>
@@ -28,7 +29,6 @@
 #include "openvswitch/dynamic-string.h"
 #include "packets.h"
 #include "smap.h"
-#include "socket-util.h"
 #include "util.h"
 
 #define GRE_DEFAULT_TTL 64
@@ -50,8 +50,9 @@ struct parse_ctx {
     const char *name;
     struct gre_options *opts;
     struct ds errors;
-    uint16_t dst_proto;         /* ETH_TYPE_IP or _IPV6 of remote_ip. */
-    uint16_t src_proto;         /* Same for local_ip. */
+    int remote_family;          /* AF_INET or AF_INET6 of remote_ip, or 0
+                                 * if it is "flow" or not given. */
+    int local_family;           /* The same for local_ip. */
     struct key_spec keys[N_KEY_OPTIONS];
 };
 
@@ -83,54 +84,55 @@ parse_number(const char *value, int base, unsigned long long max,
     return !errno && !*end && *n <= max;
 }
 
-/* Parses an endpoint address: "flow", an IPv4 or an IPv6 address.  Returns
- * 0, ENOENT if 'value' is not an address, or EINVAL if it is a multicast
- * address and 'accept_mcast' is false. */
+/* Reads the value of remote_ip or local_ip, which is "flow" or a numeric
+ * IPv6 or IPv4 address (no host names).  Returns AF_INET6 or AF_INET with
+ * the address, IPv4 mapped, in '*addr'; 0 with '*flow' set for "flow"; or
+ * -1 if 'value' is none of them. */
 static int
-parse_endpoint(const char *value, bool accept_mcast, bool *flow,
-               struct in6_addr *addr, uint16_t *proto)
+read_endpoint(const char *value, struct in6_addr *addr, bool *flow)
 {
-    if (!strcmp(value, "flow")) {
-        *flow = true;
-        *proto = 0;
-        return 0;
-    }
-    if (addr_is_ipv6(value)) {
-        if (lookup_ipv6(value, addr)) {
-            return ENOENT;
-        }
-        if (!accept_mcast && ipv6_addr_is_multicast(addr)) {
-            return EINVAL;
-        }
-        *proto = ETH_TYPE_IPV6;
-    } else {
-        struct in_addr ip;
+    struct in_addr ip4;
 
-        if (lookup_ip(value, &ip)) {
-            return ENOENT;
-        }
-        if (!accept_mcast && ip_is_multicast(ip.s_addr)) {
-            return EINVAL;
-        }
-        in6_addr_set_mapped_ipv4(addr, ip.s_addr);
-        *proto = ETH_TYPE_IP;
+    memset(addr, 0, sizeof *addr);
+    *flow = !strcmp(value, "flow");
+    if (*flow) {
+        return 0;
+    } else if (inet_pton(AF_INET6, value, addr) == 1) {
+        return AF_INET6;
+    } else if (inet_pton(AF_INET, value, &ip4) == 1) {
+        in6_addr_set_mapped_ipv4(addr, ip4.s_addr);
+        return AF_INET;
     }
-    return 0;
+    return -1;
+}
+
+/* Returns true if 'addr', of address family 'family', is multicast. */
+static bool
+endpoint_is_multicast(int family, const struct in6_addr *addr)
+{
+    return (family == AF_INET
+            ? ip_is_multicast(in6_addr_get_mapped_ipv4(addr))
+            : ipv6_addr_is_multicast(addr));
 }
 
 static void
 parse_remote_ip(struct parse_ctx *ctx, const char *value)
 {
     struct netdev_tunnel_config *tnl = &ctx->opts->tnl;
+    int family = read_endpoint(value, &tnl->ipv6_dst, &tnl->ip_dst_flow);
 
-    switch (parse_endpoint(value, false, &tnl->ip_dst_flow, &tnl->ipv6_dst,
-                           &ctx->dst_proto)) {
-    case ENOENT:
+    if (family < 0) {
         complain(ctx, "bad %s 'remote_ip'", ctx->type->name);
-        break;
-    case EINVAL:
+    } else if (family && endpoint_is_multicast(family, &tnl->ipv6_dst)) {
         complain(ctx, "multicast remote_ip=%s not allowed", value);
-        break;
+        if (family == AF_INET) {
+            /* OVS 3.1 refuses an IPv4 multicast address before it takes
+             * it, so it also reports a missing remote_ip; an IPv6 one
+             * after. */
+            memset(&tnl->ipv6_dst, 0, sizeof tnl->ipv6_dst);
+        }
+    } else {
+        ctx->remote_family = family;
     }
 }
 
@@ -138,10 +140,12 @@ static void
 parse_local_ip(struct parse_ctx *ctx, const char *value)
 {
     struct netdev_tunnel_config *tnl = &ctx->opts->tnl;
+    int family = read_endpoint(value, &tnl->ipv6_src, &tnl->ip_src_flow);
 
-    if (parse_endpoint(value, true, &tnl->ip_src_flow, &tnl->ipv6_src,
-                       &ctx->src_proto)) {
+    if (family < 0) {
         complain(ctx, "bad %s 'local_ip'", ctx->type->name);
+    } else {
+        ctx->local_family = family;
     }
 }
 
@@ -491,7 +495,8 @@ gre_options_parse(const struct gre_type *type, const char *name,
         complain(&ctx, "%s type requires 'remote_ip=flow' with "
                  "'local_ip=flow'", type->name);
     }
-    if (ctx.src_proto && ctx.dst_proto && ctx.src_proto != ctx.dst_proto) {
+    if (ctx.local_family && ctx.remote_family
+        && ctx.local_family != ctx.remote_family) {
         complain(&ctx, "'remote_ip' and 'local_ip' has to be of the same "
                  "address family");
     }
