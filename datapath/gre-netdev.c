@@ -93,7 +93,7 @@ gre_set_config(struct netdev *netdev, const struct smap *args, char **errp)
         dev->port = gre_port_create(name, netdev_gre_type(netdev));
     }
     gre_port_configure(dev->port, &opts);
-    glue_set_tnl_cfg(netdev, &opts.tnl);
+    glue_publish(netdev, &opts);
     return 0;
 }
 
@@ -111,14 +111,14 @@ static int
 gre_get_config(const struct netdev *netdev, struct smap *args)
 {
     struct gre_netdev *dev = glue_gre_netdev(netdev);
-    struct gre_options opts;
+    struct gre_options defaults;
 
-    if (dev->port) {
-        opts = dev->port->opts;
-    } else {
-        gre_options_default(&opts);
+    if (!dev->port) {
+        gre_options_default(&defaults);
     }
-    gre_options_format(netdev_gre_type(netdev), &opts, args);
+    gre_options_format(netdev_gre_type(netdev),
+                       dev->port ? gre_port_options(dev->port) : &defaults,
+                       args);
     return 0;
 }
 
@@ -134,11 +134,13 @@ gre_build_header_cb(const struct netdev *netdev,
                     const struct netdev_tnl_build_header_params *params)
 {
     const struct gre_type *type = netdev_gre_type(netdev);
-    struct netdev_tunnel_config tnl;
+    struct gre_port *port = glue_gre_netdev(netdev)->port;
     int error;
 
-    glue_get_tnl_cfg(netdev, &tnl);
-    error = gre_build_header(type->kind, &tnl, data, params);
+    error = (port
+             ? gre_build_header(type->kind, gre_port_options(port), data,
+                                params)
+             : EINVAL);
     if (error) {
         VLOG_WARN_RL(&rl, "%s: cannot build a %s header for this flow",
                      netdev_get_name(netdev), type->name);

@@ -27,6 +27,7 @@
 #include "csum.h"
 #include "dp-packet.h"
 #include "gre-csum.h"
+#include "gre-options.h"
 #include "gre-wire.h"
 #include "netdev.h"
 #include "odp-netlink.h"
@@ -82,7 +83,7 @@ build_eth_ip(struct ovs_action_push_tnl *data,
 /* Writes a GRE header for a plain GRE port at 'greh' and returns its
  * length, or 0 if the flow's packet type cannot be carried. */
 static size_t
-build_gre(uint8_t *greh_, const struct netdev_tunnel_config *cfg,
+build_gre(uint8_t *greh_, const struct gre_options *opts,
           const struct flow *flow)
 {
     struct gre_base_hdr *greh = ALIGNED_CAST(struct gre_base_hdr *, greh_);
@@ -99,13 +100,13 @@ build_gre(uint8_t *greh_, const struct netdev_tunnel_config *cfg,
     if (flow->tunnel.flags & FLOW_TNL_F_CSUM) {
         flags |= GRE_CSUM;
     }
-    if (cfg->out_key_present) {
+    if (opts->out_key.present) {
         flags |= GRE_KEY;
         put_16aligned_be32(ALIGNED_CAST(ovs_16aligned_be32 *,
                                         greh_ + gre_key_offset(flags)),
                            be64_to_be32(flow->tunnel.tun_id));
     }
-    if (cfg->set_seq) {
+    if (opts->seq) {
         /* The number itself is written per packet. */
         flags |= GRE_SEQ;
     }
@@ -116,7 +117,7 @@ build_gre(uint8_t *greh_, const struct netdev_tunnel_config *cfg,
 /* Writes the GRE and ERSPAN headers of an ERSPAN port at 'greh' and returns
  * their length, or 0 if the flow's session ID or version cannot be sent. */
 static size_t
-build_erspan(uint8_t *greh_, const struct netdev_tunnel_config *cfg,
+build_erspan(uint8_t *greh_, const struct gre_options *opts,
              const struct flow *flow)
 {
     struct gre_base_hdr *greh = ALIGNED_CAST(struct gre_base_hdr *, greh_);
@@ -128,12 +129,12 @@ build_erspan(uint8_t *greh_, const struct netdev_tunnel_config *cfg,
         /* ERSPAN has a 10-bit session ID. */
         return 0;
     }
-    ver = cfg->erspan_ver_flow ? flow->tunnel.erspan_ver : cfg->erspan_ver;
+    ver = opts->erspan_ver_flow ? flow->tunnel.erspan_ver : opts->erspan_ver;
 
     greh->flags = htons(GRE_SEQ);
     if (ver == ERSPAN_VERSION_II) {
-        uint32_t idx = (cfg->erspan_idx_flow
-                        ? flow->tunnel.erspan_idx : cfg->erspan_idx);
+        uint32_t idx = (opts->erspan_idx_flow
+                        ? flow->tunnel.erspan_idx : opts->erspan_idx);
 
         greh->protocol = htons(ETH_TYPE_ERSPAN1);
         erspan_word_put(ers, 0, ERSPAN_VERSION_II << ERSPAN_VER_SHIFT
@@ -141,10 +142,10 @@ build_erspan(uint8_t *greh_, const struct netdev_tunnel_config *cfg,
         erspan_word_put(ers, 1, idx & ERSPAN_V1_IDX_BITS);
         return GRE_BASE_LEN + GRE_OPTION_LEN + ERSPAN_V1_LEN;
     } else if (ver == ERSPAN_VERSION_III) {
-        uint32_t hwid = (cfg->erspan_hwid_flow
-                         ? flow->tunnel.erspan_hwid : cfg->erspan_hwid);
-        uint32_t dir = (cfg->erspan_dir_flow
-                        ? flow->tunnel.erspan_dir : cfg->erspan_dir);
+        uint32_t hwid = (opts->erspan_hwid_flow
+                         ? flow->tunnel.erspan_hwid : opts->erspan_hwid);
+        uint32_t dir = (opts->erspan_dir_flow
+                        ? flow->tunnel.erspan_dir : opts->erspan_dir);
 
         greh->protocol = htons(ETH_TYPE_ERSPAN2);
         erspan_word_put(ers, 0, ERSPAN_VERSION_III << ERSPAN_VER_SHIFT
@@ -159,7 +160,7 @@ build_erspan(uint8_t *greh_, const struct netdev_tunnel_config *cfg,
 }
 
 /* Builds in 'data' the whole outer header for a packet of a port of 'kind'
- * configured as 'cfg', sent as 'params' says (addresses, MACs, the flow with
+ * configured as 'opts', sent as 'params' says (addresses, MACs, the flow with
  * its tunnel metadata).  Lengths, checksums that cover them, sequence
  * numbers and the ERSPAN timestamp are left for gre_push_header().
  *
@@ -167,7 +168,7 @@ build_erspan(uint8_t *greh_, const struct netdev_tunnel_config *cfg,
  * (a packet type GRE cannot carry, an ERSPAN session ID over 10 bits, an
  * ERSPAN version other than 1 or 2). */
 int
-gre_build_header(enum gre_kind kind, const struct netdev_tunnel_config *cfg,
+gre_build_header(enum gre_kind kind, const struct gre_options *opts,
                  struct ovs_action_push_tnl *data,
                  const struct netdev_tnl_build_header_params *params)
 {
@@ -176,9 +177,9 @@ gre_build_header(enum gre_kind kind, const struct netdev_tunnel_config *cfg,
     memset(data->header, 0, sizeof data->header);
     ip_len = build_eth_ip(data, params);
     gre_len = (kind == GRE_KIND_GRE
-               ? build_gre((uint8_t *) data->header + ip_len, cfg,
+               ? build_gre((uint8_t *) data->header + ip_len, opts,
                            params->flow)
-               : build_erspan((uint8_t *) data->header + ip_len, cfg,
+               : build_erspan((uint8_t *) data->header + ip_len, opts,
                               params->flow));
     if (!gre_len) {
         return EINVAL;

@@ -60,11 +60,11 @@
 #include "util.h"
 
 struct flow_tnl;
+struct gre_options;
 struct netdev_tnl_build_header_params;
-struct netdev_tunnel_config;
 struct ovs_action_push_tnl;
 
-int gre_build_header(enum gre_kind, const struct netdev_tunnel_config *,
+int gre_build_header(enum gre_kind, const struct gre_options *,
                      struct ovs_action_push_tnl *,
                      const struct netdev_tnl_build_header_params *);
 

@@ -37,12 +37,6 @@
  * each and win over "key". */
 enum key_option { KEY_BOTH, KEY_IN, KEY_OUT, N_KEY_OPTIONS };
 
-struct key_spec {
-    bool present;
-    bool flow;
-    ovs_be64 value;
-};
-
 /* The state of one parse: options are read into 'opts', complaints are
  * collected in 'errors', one sentence a line. */
 struct parse_ctx {
@@ -53,7 +47,7 @@ struct parse_ctx {
     int remote_family;          /* AF_INET or AF_INET6 of remote_ip, or 0
                                  * if it is "flow" or not given. */
     int local_family;           /* The same for local_ip. */
-    struct key_spec keys[N_KEY_OPTIONS];
+    struct gre_key_option keys[N_KEY_OPTIONS];
 };
 
 static void OVS_PRINTF_FORMAT(2, 3)
@@ -118,18 +112,18 @@ endpoint_is_multicast(int family, const struct in6_addr *addr)
 static void
 parse_remote_ip(struct parse_ctx *ctx, const char *value)
 {
-    struct netdev_tunnel_config *tnl = &ctx->opts->tnl;
-    int family = read_endpoint(value, &tnl->ipv6_dst, &tnl->ip_dst_flow);
+    struct gre_options *o = ctx->opts;
+    int family = read_endpoint(value, &o->remote_ip, &o->remote_ip_flow);
 
     if (family < 0) {
         complain(ctx, "bad %s 'remote_ip'", ctx->type->name);
-    } else if (family && endpoint_is_multicast(family, &tnl->ipv6_dst)) {
+    } else if (family && endpoint_is_multicast(family, &o->remote_ip)) {
         complain(ctx, "multicast remote_ip=%s not allowed", value);
         if (family == AF_INET) {
             /* OVS 3.1 refuses an IPv4 multicast address before it takes
              * it, so it also reports a missing remote_ip; an IPv6 one
              * after. */
-            memset(&tnl->ipv6_dst, 0, sizeof tnl->ipv6_dst);
+            memset(&o->remote_ip, 0, sizeof o->remote_ip);
         }
     } else {
         ctx->remote_family = family;
@@ -139,8 +133,8 @@ parse_remote_ip(struct parse_ctx *ctx, const char *value)
 static void
 parse_local_ip(struct parse_ctx *ctx, const char *value)
 {
-    struct netdev_tunnel_config *tnl = &ctx->opts->tnl;
-    int family = read_endpoint(value, &tnl->ipv6_src, &tnl->ip_src_flow);
+    struct gre_options *o = ctx->opts;
+    int family = read_endpoint(value, &o->local_ip, &o->local_ip_flow);
 
     if (family < 0) {
         complain(ctx, "bad %s 'local_ip'", ctx->type->name);
@@ -152,14 +146,13 @@ parse_local_ip(struct parse_ctx *ctx, const char *value)
 static void
 parse_tos(struct parse_ctx *ctx, const char *value)
 {
-    struct netdev_tunnel_config *tnl = &ctx->opts->tnl;
     unsigned long long tos;
 
     if (!strcmp(value, "inherit")) {
-        tnl->tos_inherit = true;
+        ctx->opts->tos_inherit = true;
     } else if (parse_number(value, 0, UINT8_MAX, &tos)
                && tos == (tos & IP_DSCP_MASK)) {
-        tnl->tos = tos;
+        ctx->opts->tos = tos;
     } else {
         complain(ctx, "invalid TOS %s", value);
     }
@@ -168,14 +161,13 @@ parse_tos(struct parse_ctx *ctx, const char *value)
 static void
 parse_ttl(struct parse_ctx *ctx, const char *value)
 {
-    struct netdev_tunnel_config *tnl = &ctx->opts->tnl;
     unsigned long long ttl;
 
     if (!strcmp(value, "inherit")) {
-        tnl->ttl_inherit = true;
+        ctx->opts->ttl_inherit = true;
     } else if (parse_number(value, 10, UINT8_MAX, &ttl)) {
         /* 0 means the default, as in OVS. */
-        tnl->ttl = ttl ? ttl : GRE_DEFAULT_TTL;
+        ctx->opts->ttl = ttl ? ttl : GRE_DEFAULT_TTL;
     } else {
         complain(ctx, "invalid TTL %s", value);
     }
@@ -184,12 +176,11 @@ parse_ttl(struct parse_ctx *ctx, const char *value)
 static void
 parse_egress_pkt_mark(struct parse_ctx *ctx, const char *value)
 {
-    struct netdev_tunnel_config *tnl = &ctx->opts->tnl;
     unsigned long long mark;
 
     if (parse_number(value, 10, UINT32_MAX, &mark)) {
-        tnl->egress_pkt_mark = mark;
-        tnl->set_egress_pkt_mark = true;
+        ctx->opts->egress_pkt_mark = mark;
+        ctx->opts->egress_pkt_mark_set = true;
     } else {
         complain(ctx, "invalid egress_pkt_mark %s", value);
     }
@@ -218,10 +209,10 @@ parse_erspan_field(const char *value, int base, uint32_t mask,
 static void
 parse_erspan_idx(struct parse_ctx *ctx, const char *value)
 {
-    struct netdev_tunnel_config *tnl = &ctx->opts->tnl;
+    struct gre_options *o = ctx->opts;
 
     if (!parse_erspan_field(value, 16, ERSPAN_V1_IDX_BITS,
-                            &tnl->erspan_idx_flow, &tnl->erspan_idx)) {
+                            &o->erspan_idx_flow, &o->erspan_idx)) {
         complain(ctx, "invalid erspan index: %s", value);
     }
 }
@@ -229,18 +220,18 @@ parse_erspan_idx(struct parse_ctx *ctx, const char *value)
 static void
 parse_erspan_ver(struct parse_ctx *ctx, const char *value)
 {
-    struct netdev_tunnel_config *tnl = &ctx->opts->tnl;
+    struct gre_options *o = ctx->opts;
     unsigned long long ver;
 
     if (!strcmp(value, "flow")) {
         /* With the version taken from the flow, so is everything else. */
-        tnl->erspan_ver_flow = true;
-        tnl->erspan_idx_flow = true;
-        tnl->erspan_dir_flow = true;
-        tnl->erspan_hwid_flow = true;
+        o->erspan_ver_flow = true;
+        o->erspan_idx_flow = true;
+        o->erspan_dir_flow = true;
+        o->erspan_hwid_flow = true;
     } else if (parse_number(value, 10, 2, &ver) && ver >= 1) {
-        tnl->erspan_ver_flow = false;
-        tnl->erspan_ver = ver;
+        o->erspan_ver_flow = false;
+        o->erspan_ver = ver;
     } else {
         complain(ctx, "invalid erspan version: %s", value);
     }
@@ -249,12 +240,12 @@ parse_erspan_ver(struct parse_ctx *ctx, const char *value)
 static void
 parse_erspan_dir(struct parse_ctx *ctx, const char *value)
 {
-    struct netdev_tunnel_config *tnl = &ctx->opts->tnl;
+    struct gre_options *o = ctx->opts;
     uint32_t dir;
 
-    if (parse_erspan_field(value, 10, 1, &tnl->erspan_dir_flow, &dir)) {
-        if (!tnl->erspan_dir_flow) {
-            tnl->erspan_dir = dir;
+    if (parse_erspan_field(value, 10, 1, &o->erspan_dir_flow, &dir)) {
+        if (!o->erspan_dir_flow) {
+            o->erspan_dir = dir;
         }
     } else {
         complain(ctx, "invalid erspan direction: %s", value);
@@ -264,14 +255,14 @@ parse_erspan_dir(struct parse_ctx *ctx, const char *value)
 static void
 parse_erspan_hwid(struct parse_ctx *ctx, const char *value)
 {
-    struct netdev_tunnel_config *tnl = &ctx->opts->tnl;
+    struct gre_options *o = ctx->opts;
     uint32_t hwid;
 
     if (parse_erspan_field(value, 16,
                            ERSPAN_V2_HWID_MASK >> ERSPAN_V2_HWID_SHIFT,
-                           &tnl->erspan_hwid_flow, &hwid)) {
-        if (!tnl->erspan_hwid_flow) {
-            tnl->erspan_hwid = hwid;
+                           &o->erspan_hwid_flow, &hwid)) {
+        if (!o->erspan_hwid_flow) {
+            o->erspan_hwid = hwid;
         }
     } else {
         complain(ctx, "invalid erspan hardware ID: %s", value);
@@ -281,18 +272,18 @@ parse_erspan_hwid(struct parse_ctx *ctx, const char *value)
 static void
 parse_packet_type(struct parse_ctx *ctx, const char *packet_type)
 {
-    struct netdev_tunnel_config *tnl = &ctx->opts->tnl;
+    struct gre_options *o = ctx->opts;
 
     if (!strcmp(packet_type, "legacy_l2")) {
-        tnl->pt_mode = NETDEV_PT_LEGACY_L2;
+        o->pt_mode = NETDEV_PT_LEGACY_L2;
     } else if (!strcmp(packet_type, "legacy_l3")) {
-        tnl->pt_mode = NETDEV_PT_LEGACY_L3;
+        o->pt_mode = NETDEV_PT_LEGACY_L3;
         if (!ctx->type->can_l3) {
             complain(ctx, "legacy_l3 configured on %s tunnel that cannot "
                      "carry L3 traffic", ctx->type->name);
         }
     } else if (!strcmp(packet_type, "ptap")) {
-        tnl->pt_mode = NETDEV_PT_AWARE;
+        o->pt_mode = NETDEV_PT_AWARE;
     } else {
         complain(ctx, "unknown packet_type '%s'", packet_type);
     }
@@ -305,7 +296,7 @@ parse_key_option(struct parse_ctx *ctx, enum key_option which,
 {
     uint32_t max = (ctx->type->kind == GRE_KIND_ERSPAN
                     ? ERSPAN_SID_BITS : UINT32_MAX);
-    struct key_spec *k = &ctx->keys[which];
+    struct gre_key_option *k = &ctx->keys[which];
     unsigned long long n;
 
     k->present = true;
@@ -349,7 +340,7 @@ enum option_scope {
  * flag at 'flag_ofs' in struct gre_options that is true for "true" (if
  * 'flag_default' is false) or for anything but "false" (if it is true);
  * or not at all if 'ignored'. */
-struct option_parser {
+struct option {
     const char *key;
     enum option_scope scope;
     void (*parse)(struct parse_ctx *, const char *value);
@@ -367,16 +358,16 @@ struct option_parser {
 #define IGNORED(KEY) \
     { .key = KEY, .scope = FOR_ALL, .ignored = true }
 
-static const struct option_parser option_parsers[] = {
+static const struct option options[] = {
     OPTION("remote_ip", FOR_ALL, parse_remote_ip),
     OPTION("local_ip", FOR_ALL, parse_local_ip),
     OPTION("tos", FOR_ALL, parse_tos),
     OPTION("ttl", FOR_ALL, parse_ttl),
-    FLAG("csum", FOR_CSUM, tnl.csum, false),
-    FLAG("seq", FOR_SEQ, tnl.set_seq, false),
+    FLAG("csum", FOR_CSUM, csum, false),
+    FLAG("seq", FOR_SEQ, seq, false),
     FLAG("in_seq", FOR_ALL, in_seq, false),
     FLAG("in_csum", FOR_CSUM, in_csum, false),
-    FLAG("df_default", FOR_ALL, tnl.dont_fragment, true),
+    FLAG("df_default", FOR_ALL, df_default, true),
     OPTION("egress_pkt_mark", FOR_ALL, parse_egress_pkt_mark),
     OPTION("erspan_idx", FOR_ERSPAN, parse_erspan_idx),
     OPTION("erspan_ver", FOR_ERSPAN, parse_erspan_ver),
@@ -395,9 +386,9 @@ static const struct option_parser option_parsers[] = {
 };
 
 static bool
-option_applies(const struct option_parser *p, const struct gre_type *type)
+option_applies(const struct option *opt, const struct gre_type *type)
 {
-    switch (p->scope) {
+    switch (opt->scope) {
     case FOR_ALL:
         return true;
     case FOR_CSUM:
@@ -410,31 +401,37 @@ option_applies(const struct option_parser *p, const struct gre_type *type)
     OVS_NOT_REACHED();
 }
 
-static const struct option_parser *
-find_option_parser(const char *key, const struct gre_type *type)
+static const struct option *
+find_option(const char *key, const struct gre_type *type)
 {
-    for (size_t i = 0; i < ARRAY_SIZE(option_parsers); i++) {
-        const struct option_parser *p = &option_parsers[i];
+    for (size_t i = 0; i < ARRAY_SIZE(options); i++) {
+        const struct option *opt = &options[i];
 
-        if (!strcmp(p->key, key)) {
-            return option_applies(p, type) ? p : NULL;
+        if (!strcmp(opt->key, key)) {
+            return option_applies(opt, type) ? opt : NULL;
         }
     }
     return NULL;
 }
 
-/* Stores in '*key', '*present' and '*flow' the key of direction 'which'
- * (KEY_IN or KEY_OUT): its own option if given, otherwise "key". */
-static void
-resolve_key(const struct parse_ctx *ctx, enum key_option which,
-            ovs_be64 *key, bool *present, bool *flow)
+static bool *
+option_flag(const struct option *opt, struct gre_options *opts)
 {
-    const struct key_spec *k = (ctx->keys[which].present
-                                ? &ctx->keys[which] : &ctx->keys[KEY_BOTH]);
+    return (bool *) ((char *) opts + opt->flag_ofs);
+}
 
-    *key = k->flow ? 0 : k->value;
-    *present = k->present;
-    *flow = k->flow;
+/* Returns the key of direction 'which' (KEY_IN or KEY_OUT) that 'ctx'
+ * read: its own option if given, otherwise "key". */
+static struct gre_key_option
+resolve_key(const struct parse_ctx *ctx, enum key_option which)
+{
+    struct gre_key_option k = (ctx->keys[which].present
+                               ? ctx->keys[which] : ctx->keys[KEY_BOTH]);
+
+    if (k.flow) {
+        k.value = 0;
+    }
+    return k;
 }
 
 /* Initializes 'opts' to the configuration of a port that was never
@@ -443,9 +440,17 @@ void
 gre_options_default(struct gre_options *opts)
 {
     memset(opts, 0, sizeof *opts);
-    opts->tnl.dont_fragment = true;
-    opts->tnl.ttl = GRE_DEFAULT_TTL;
-    opts->tnl.pt_mode = NETDEV_PT_LEGACY_L2;
+    opts->df_default = true;
+    opts->ttl = GRE_DEFAULT_TTL;
+    opts->pt_mode = NETDEV_PT_LEGACY_L2;
+}
+
+/* Returns true if 'opts' names a remote endpoint, an address or "flow":
+ * only then can the port send or receive. */
+bool
+gre_options_has_remote(const struct gre_options *opts)
+{
+    return ipv6_addr_is_set(&opts->remote_ip) || opts->remote_ip_flow;
 }
 
 /* Parses 'args', the options of the port 'name' of 'type', into 'opts'.
@@ -464,34 +469,29 @@ gre_options_parse(const struct gre_type *type, const char *name,
         .opts = opts,
         .errors = DS_EMPTY_INITIALIZER,
     };
-    struct netdev_tunnel_config *tnl = &opts->tnl;
     struct smap_node *node;
 
     gre_options_default(opts);
     SMAP_FOR_EACH (node, args) {
-        const struct option_parser *p = find_option_parser(node->key, type);
+        const struct option *opt = find_option(node->key, type);
 
-        if (p && p->ignored) {
-            continue;
-        } else if (p && p->parse) {
-            p->parse(&ctx, node->value);
-        } else if (p) {
-            bool *flag = (bool *) ((char *) opts + p->flag_ofs);
-
-            *flag = (p->flag_default
-                     ? strcmp(node->value, "false") != 0
-                     : !strcmp(node->value, "true"));
-        } else {
+        if (!opt) {
             complain(&ctx, "unknown %s argument '%s'", type->name,
                      node->key);
+        } else if (opt->parse) {
+            opt->parse(&ctx, node->value);
+        } else if (!opt->ignored) {
+            *option_flag(opt, opts) = (opt->flag_default
+                                       ? strcmp(node->value, "false") != 0
+                                       : !strcmp(node->value, "true"));
         }
     }
 
-    if (!ipv6_addr_is_set(&tnl->ipv6_dst) && !tnl->ip_dst_flow) {
+    if (!gre_options_has_remote(opts)) {
         complain(&ctx, "%s type requires valid 'remote_ip' argument",
                  type->name);
     }
-    if (tnl->ip_src_flow && !tnl->ip_dst_flow) {
+    if (opts->local_ip_flow && !opts->remote_ip_flow) {
         complain(&ctx, "%s type requires 'remote_ip=flow' with "
                  "'local_ip=flow'", type->name);
     }
@@ -500,10 +500,8 @@ gre_options_parse(const struct gre_type *type, const char *name,
         complain(&ctx, "'remote_ip' and 'local_ip' has to be of the same "
                  "address family");
     }
-    resolve_key(&ctx, KEY_IN, &tnl->in_key, &tnl->in_key_present,
-                &tnl->in_key_flow);
-    resolve_key(&ctx, KEY_OUT, &tnl->out_key, &tnl->out_key_present,
-                &tnl->out_key_flow);
+    opts->in_key = resolve_key(&ctx, KEY_IN);
+    opts->out_key = resolve_key(&ctx, KEY_OUT);
 
     if (ctx.errors.length) {
         ds_chomp(&ctx.errors, '\n');
@@ -520,57 +518,55 @@ void
 gre_options_format(const struct gre_type *type,
                    const struct gre_options *opts, struct smap *args)
 {
-    const struct netdev_tunnel_config *tnl = &opts->tnl;
+    const struct gre_key_option *in = &opts->in_key, *out = &opts->out_key;
 
-    if (ipv6_addr_is_set(&tnl->ipv6_dst)) {
+    if (ipv6_addr_is_set(&opts->remote_ip)) {
         smap_add_ipv6(args, "remote_ip",
-                      CONST_CAST(struct in6_addr *, &tnl->ipv6_dst));
-    } else if (tnl->ip_dst_flow) {
+                      CONST_CAST(struct in6_addr *, &opts->remote_ip));
+    } else if (opts->remote_ip_flow) {
         smap_add(args, "remote_ip", "flow");
     }
 
-    if (ipv6_addr_is_set(&tnl->ipv6_src)) {
+    if (ipv6_addr_is_set(&opts->local_ip)) {
         smap_add_ipv6(args, "local_ip",
-                      CONST_CAST(struct in6_addr *, &tnl->ipv6_src));
-    } else if (tnl->ip_src_flow) {
+                      CONST_CAST(struct in6_addr *, &opts->local_ip));
+    } else if (opts->local_ip_flow) {
         smap_add(args, "local_ip", "flow");
     }
 
-    if (tnl->in_key_flow && tnl->out_key_flow) {
+    if (in->flow && out->flow) {
         smap_add(args, "key", "flow");
-    } else if (tnl->in_key_present && tnl->out_key_present
-               && tnl->in_key == tnl->out_key) {
-        smap_add_format(args, "key", "%"PRIu64, ntohll(tnl->in_key));
+    } else if (in->present && out->present && in->value == out->value) {
+        smap_add_format(args, "key", "%"PRIu64, ntohll(in->value));
     } else {
-        if (tnl->in_key_flow) {
+        if (in->flow) {
             smap_add(args, "in_key", "flow");
-        } else if (tnl->in_key_present) {
-            smap_add_format(args, "in_key", "%"PRIu64, ntohll(tnl->in_key));
+        } else if (in->present) {
+            smap_add_format(args, "in_key", "%"PRIu64, ntohll(in->value));
         }
-        if (tnl->out_key_flow) {
+        if (out->flow) {
             smap_add(args, "out_key", "flow");
-        } else if (tnl->out_key_present) {
-            smap_add_format(args, "out_key", "%"PRIu64,
-                            ntohll(tnl->out_key));
+        } else if (out->present) {
+            smap_add_format(args, "out_key", "%"PRIu64, ntohll(out->value));
         }
     }
 
-    if (tnl->ttl_inherit) {
+    if (opts->ttl_inherit) {
         smap_add(args, "ttl", "inherit");
-    } else if (tnl->ttl != GRE_DEFAULT_TTL) {
-        smap_add_format(args, "ttl", "%"PRIu8, tnl->ttl);
+    } else if (opts->ttl != GRE_DEFAULT_TTL) {
+        smap_add_format(args, "ttl", "%"PRIu8, opts->ttl);
     }
 
-    if (tnl->tos_inherit) {
+    if (opts->tos_inherit) {
         smap_add(args, "tos", "inherit");
-    } else if (tnl->tos) {
-        smap_add_format(args, "tos", "0x%x", tnl->tos);
+    } else if (opts->tos) {
+        smap_add_format(args, "tos", "0x%x", opts->tos);
     }
 
-    if (tnl->csum) {
+    if (opts->csum) {
         smap_add(args, "csum", "true");
     }
-    if (tnl->set_seq) {
+    if (opts->seq) {
         smap_add(args, "seq", "true");
     }
     if (opts->in_seq) {
@@ -579,45 +575,45 @@ gre_options_format(const struct gre_type *type,
     if (opts->in_csum) {
         smap_add(args, "in_csum", "true");
     }
-    if (tnl->pt_mode != NETDEV_PT_LEGACY_L2) {
+    if (opts->pt_mode != NETDEV_PT_LEGACY_L2) {
         smap_add(args, "packet_type",
-                 tnl->pt_mode == NETDEV_PT_LEGACY_L3 ? "legacy_l3" : "ptap");
+                 opts->pt_mode == NETDEV_PT_LEGACY_L3 ? "legacy_l3" : "ptap");
     }
-    if (!tnl->dont_fragment) {
+    if (!opts->df_default) {
         smap_add(args, "df_default", "false");
     }
-    if (tnl->set_egress_pkt_mark) {
+    if (opts->egress_pkt_mark_set) {
         smap_add_format(args, "egress_pkt_mark", "%"PRIu32,
-                        tnl->egress_pkt_mark);
+                        opts->egress_pkt_mark);
     }
 
     if (type->kind != GRE_KIND_ERSPAN) {
         return;
     }
-    if (tnl->erspan_ver_flow) {
+    if (opts->erspan_ver_flow) {
         smap_add(args, "erspan_ver", "flow");
         smap_add(args, "erspan_idx", "flow");
         smap_add(args, "erspan_dir", "flow");
         smap_add(args, "erspan_hwid", "flow");
         return;
     }
-    smap_add_format(args, "erspan_ver", "%d", tnl->erspan_ver);
-    if (tnl->erspan_ver == ERSPAN_VERSION_II) {
-        if (tnl->erspan_idx_flow) {
+    smap_add_format(args, "erspan_ver", "%d", opts->erspan_ver);
+    if (opts->erspan_ver == ERSPAN_VERSION_II) {
+        if (opts->erspan_idx_flow) {
             smap_add(args, "erspan_idx", "flow");
         } else {
-            smap_add_format(args, "erspan_idx", "0x%x", tnl->erspan_idx);
+            smap_add_format(args, "erspan_idx", "0x%x", opts->erspan_idx);
         }
-    } else if (tnl->erspan_ver == ERSPAN_VERSION_III) {
-        if (tnl->erspan_dir_flow) {
+    } else if (opts->erspan_ver == ERSPAN_VERSION_III) {
+        if (opts->erspan_dir_flow) {
             smap_add(args, "erspan_dir", "flow");
         } else {
-            smap_add_format(args, "erspan_dir", "%d", tnl->erspan_dir);
+            smap_add_format(args, "erspan_dir", "%d", opts->erspan_dir);
         }
-        if (tnl->erspan_hwid_flow) {
+        if (opts->erspan_hwid_flow) {
             smap_add(args, "erspan_hwid", "flow");
         } else {
-            smap_add_format(args, "erspan_hwid", "0x%x", tnl->erspan_hwid);
+            smap_add_format(args, "erspan_hwid", "0x%x", opts->erspan_hwid);
         }
     }
 }

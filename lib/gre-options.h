@@ -23,20 +23,68 @@
  * the same meaning, default, 'flow' value and error text here.  Where OVS
  * 3.1 only logs a warning and applies the rest (an unknown option, an
  * unparsable address or TOS), ovs-gre refuses the whole configuration
- * instead, with the same sentence, so that a typo never half-applies. */
+ * instead, with the same sentence, so that a typo never half-applies.
+ *
+ * 'struct gre_options' is ovs-gre's own: it does not depend on the layout
+ * of OVS's 'struct netdev_tunnel_config', which changes between OVS
+ * versions.  The seam under vswitchd/ translates it into the tunnel
+ * configuration that its OVS version's ofproto reads. */
 
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include "gre-type.h"
 #include "netdev.h"
+#include "openvswitch/types.h"
 
 struct smap;
 
+/* One direction's GRE key (the ERSPAN session ID for ERSPAN types). */
+struct gre_key_option {
+    bool present;               /* Packets carry a key. */
+    bool flow;                  /* Taken from or given to the flow. */
+    ovs_be64 value;             /* When 'present' and not 'flow'. */
+};
+
 struct gre_options {
-    /* What OVS's ofproto and xlate read through get_tunnel_config(). */
-    struct netdev_tunnel_config tnl;
+    /* Endpoints: IPv4 addresses are IPv4-mapped.  An address is all-zero
+     * when it is not configured or is "flow". */
+    struct in6_addr remote_ip;
+    bool remote_ip_flow;
+    struct in6_addr local_ip;
+    bool local_ip_flow;
+
+    struct gre_key_option in_key;
+    struct gre_key_option out_key;
+
+    /* The outer IP header. */
+    uint8_t ttl;
+    bool ttl_inherit;
+    uint8_t tos;
+    bool tos_inherit;
+    bool df_default;            /* Set DF in the outer IPv4 header. */
+    uint32_t egress_pkt_mark;
+    bool egress_pkt_mark_set;
+
+    enum netdev_pt_mode pt_mode;
+
+    /* GRE header options sent. */
+    bool csum;
+    bool seq;
 
     /* ovs-gre's own receive checks (Linux's iseq and icsum). */
     bool in_seq;                /* Require and check sequence numbers. */
     bool in_csum;               /* Require GRE checksums. */
+
+    /* ERSPAN. */
+    uint8_t erspan_ver;
+    uint32_t erspan_idx;
+    uint8_t erspan_dir;
+    uint8_t erspan_hwid;
+    bool erspan_ver_flow;
+    bool erspan_idx_flow;
+    bool erspan_dir_flow;
+    bool erspan_hwid_flow;
 };
 
 int gre_options_parse(const struct gre_type *, const char *name,
@@ -45,5 +93,6 @@ int gre_options_parse(const struct gre_type *, const char *name,
 void gre_options_format(const struct gre_type *, const struct gre_options *,
                         struct smap *args);
 void gre_options_default(struct gre_options *);
+bool gre_options_has_remote(const struct gre_options *);
 
 #endif /* gre-options.h */

@@ -69,27 +69,29 @@ static struct gre_stats type_stats[GRE_N_TYPES];
 
 static void
 fill_entry(struct port_entry *e, struct gre_port *port)
+    OVS_REQUIRES(ports_mutex)
 {
-    const struct netdev_tunnel_config *tnl = &port->opts.tnl;
+    const struct gre_options *o = ovsrcu_get_protected(struct gre_options *,
+                                                       &port->opts);
 
     memset(e, 0, sizeof *e);
     e->port = port;
     e->kind = port->type->kind;
-    e->ipv6 = (ipv6_addr_is_set(&tnl->ipv6_dst)
-               ? !IN6_IS_ADDR_V4MAPPED(&tnl->ipv6_dst)
+    e->ipv6 = (ipv6_addr_is_set(&o->remote_ip)
+               ? !IN6_IS_ADDR_V4MAPPED(&o->remote_ip)
                : port->type->ipv6);
-    e->remote_any = tnl->ip_dst_flow;
-    e->remote = tnl->ipv6_dst;
-    e->local_any = tnl->ip_src_flow || !ipv6_addr_is_set(&tnl->ipv6_src);
-    e->local = tnl->ipv6_src;
-    e->in_key_any = tnl->in_key_flow;
-    e->in_key = be64_to_be32(tnl->in_key);
-    e->out_key_any = tnl->out_key_flow;
-    e->out_key_present = tnl->out_key_present;
-    e->out_key = be64_to_be32(tnl->out_key);
-    e->policy.pt_mode = tnl->pt_mode;
-    e->policy.in_seq = port->opts.in_seq;
-    e->policy.in_csum = port->opts.in_csum;
+    e->remote_any = o->remote_ip_flow;
+    e->remote = o->remote_ip;
+    e->local_any = o->local_ip_flow || !ipv6_addr_is_set(&o->local_ip);
+    e->local = o->local_ip;
+    e->in_key_any = o->in_key.flow;
+    e->in_key = be64_to_be32(o->in_key.value);
+    e->out_key_any = o->out_key.flow;
+    e->out_key_present = o->out_key.present;
+    e->out_key = be64_to_be32(o->out_key.value);
+    e->policy.pt_mode = o->pt_mode;
+    e->policy.in_seq = o->in_seq;
+    e->policy.in_csum = o->in_csum;
 }
 
 static void
@@ -103,9 +105,9 @@ publish_table(void)
     new = xzalloc(sizeof *new + shash_count(&ports) * sizeof new->entries[0]);
     SHASH_FOR_EACH (node, &ports) {
         struct gre_port *port = node->data;
-        const struct netdev_tunnel_config *tnl = &port->opts.tnl;
 
-        if (ipv6_addr_is_set(&tnl->ipv6_dst) || tnl->ip_dst_flow) {
+        if (gre_options_has_remote(ovsrcu_get_protected(struct gre_options *,
+                                                        &port->opts))) {
             fill_entry(&new->entries[n++], port);
         }
     }
@@ -124,10 +126,12 @@ struct gre_port *
 gre_port_create(const char *name, const struct gre_type *type)
 {
     struct gre_port *port = xzalloc(sizeof *port);
+    struct gre_options *opts = xmalloc(sizeof *opts);
 
     port->name = xstrdup(name);
     port->type = type;
-    gre_options_default(&port->opts);
+    gre_options_default(opts);
+    ovsrcu_set_hidden(&port->opts, opts);
     gre_stats_init(&port->stats);
     atomic_init(&port->tx_seq, 0);
     atomic_init(&port->rx_seq, 0);
@@ -141,6 +145,7 @@ gre_port_create(const char *name, const struct gre_type *type)
 static void
 gre_port_free(struct gre_port *port)
 {
+    free(ovsrcu_get_protected(struct gre_options *, &port->opts));
     free(port->name);
     free(port);
 }
@@ -160,16 +165,29 @@ gre_port_destroy(struct gre_port *port)
     ovsrcu_postpone(gre_port_free, port);
 }
 
-/* Makes 'opts' the configuration of 'port' and of the table's lookups. */
+/* Makes a copy of 'opts' the configuration of 'port' and of the table's
+ * lookups. */
 void
 gre_port_configure(struct gre_port *port, const struct gre_options *opts)
 {
+    struct gre_options *old;
+
     ovs_mutex_lock(&ports_mutex);
-    port->opts = *opts;
+    old = ovsrcu_get_protected(struct gre_options *, &port->opts);
+    ovsrcu_set(&port->opts, xmemdup(opts, sizeof *opts));
+    ovsrcu_postpone(free, old);
     /* A new configuration starts a new receive sequence. */
     atomic_store_relaxed(&port->rx_seq, 0);
     publish_table();
     ovs_mutex_unlock(&ports_mutex);
+}
+
+/* Returns the options in force for 'port'.  In a thread other than the
+ * main thread, they stay valid until the thread next quiesces. */
+const struct gre_options *
+gre_port_options(const struct gre_port *port)
+{
+    return ovsrcu_get(struct gre_options *, &port->opts);
 }
 
 /* Lookup.
@@ -414,7 +432,9 @@ format_port(struct ds *s, const struct gre_port *port)
     struct smap config = SMAP_INITIALIZER(&config);
     const struct smap_node **nodes;
 
-    gre_options_format(port->type, &port->opts, &config);
+    gre_options_format(port->type,
+                       ovsrcu_get_protected(struct gre_options *, &port->opts),
+                       &config);
     nodes = smap_sort(&config);
     ds_put_format(s, "%s: type=%s\n  config:", port->name, port->type->name);
     for (size_t i = 0; i < smap_count(&config); i++) {

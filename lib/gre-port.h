@@ -29,8 +29,9 @@
  *
  * Threading: ports are created, configured and destroyed by the main
  * thread.  Lookups run in datapath threads without locks, on an RCU
- * snapshot of the table; a port returned by a lookup stays valid until the
- * calling thread next quiesces. */
+ * snapshot of the table; a port returned by a lookup, and the options
+ * gre_port_options() returns, stay valid until the calling thread next
+ * quiesces. */
 
 #include <stdbool.h>
 #include <netinet/in.h>
@@ -39,6 +40,7 @@
 #include "gre-type.h"
 #include "openvswitch/types.h"
 #include "ovs-atomic.h"
+#include "ovs-rcu.h"
 
 struct ds;
 struct shash_node;
@@ -46,7 +48,10 @@ struct shash_node;
 struct gre_port {
     char *name;                         /* Interface name. */
     const struct gre_type *type;
-    struct gre_options opts;            /* Main thread only. */
+
+    /* The options in force: read with gre_port_options(). */
+    OVSRCU_TYPE(struct gre_options *) opts;
+
     struct gre_stats stats;
     atomic_uint32_t tx_seq;             /* Next GRE/ERSPAN sequence number. */
 
@@ -78,6 +83,7 @@ struct gre_port_policy {
 struct gre_port *gre_port_create(const char *name, const struct gre_type *);
 void gre_port_destroy(struct gre_port *);
 void gre_port_configure(struct gre_port *, const struct gre_options *);
+const struct gre_options *gre_port_options(const struct gre_port *);
 
 struct gre_port *gre_port_lookup_rx(const struct gre_port_key *,
                                     struct gre_port_policy *,

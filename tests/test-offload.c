@@ -237,33 +237,33 @@ do_push(const char *type_name, int argc, char *argv[])
     bool l3;
 
     port = make_port(type_name, argc, argv, &type, &opts);
-    l3 = opts.tnl.pt_mode == NETDEV_PT_LEGACY_L3;
+    l3 = opts.pt_mode == NETDEV_PT_LEGACY_L3;
     read_batch(&batch, true, l3);
 
     memset(&flow, 0, sizeof flow);
     flow.packet_type = (l3 ? batch.packets[0]->packet_type
                         : htonl(PT_ETH));
-    if (IN6_IS_ADDR_V4MAPPED(&opts.tnl.ipv6_dst)) {
-        flow.tunnel.ip_dst = in6_addr_get_mapped_ipv4(&opts.tnl.ipv6_dst);
+    if (IN6_IS_ADDR_V4MAPPED(&opts.remote_ip)) {
+        flow.tunnel.ip_dst = in6_addr_get_mapped_ipv4(&opts.remote_ip);
         in6_addr_set_mapped_ipv4(&local, htonl(0xc0000201));
     } else {
-        flow.tunnel.ipv6_dst = opts.tnl.ipv6_dst;
+        flow.tunnel.ipv6_dst = opts.remote_ip;
         inet_pton(AF_INET6, "2001:db8::1", &local);
     }
-    flow.tunnel.tun_id = opts.tnl.out_key;
-    flow.tunnel.ip_ttl = opts.tnl.ttl;
+    flow.tunnel.tun_id = opts.out_key.value;
+    flow.tunnel.ip_ttl = opts.ttl;
     flow.tunnel.flags = (FLOW_TNL_F_DONT_FRAGMENT
-                         | (opts.tnl.out_key_present ? FLOW_TNL_F_KEY : 0)
-                         | (opts.tnl.csum ? FLOW_TNL_F_CSUM : 0));
-    flow.tunnel.erspan_ver = opts.tnl.erspan_ver;
-    flow.tunnel.erspan_idx = opts.tnl.erspan_idx;
-    flow.tunnel.erspan_dir = opts.tnl.erspan_dir;
-    flow.tunnel.erspan_hwid = opts.tnl.erspan_hwid;
+                         | (opts.out_key.present ? FLOW_TNL_F_KEY : 0)
+                         | (opts.csum ? FLOW_TNL_F_CSUM : 0));
+    flow.tunnel.erspan_ver = opts.erspan_ver;
+    flow.tunnel.erspan_idx = opts.erspan_idx;
+    flow.tunnel.erspan_dir = opts.erspan_dir;
+    flow.tunnel.erspan_hwid = opts.erspan_hwid;
     netdev_init_tnl_build_header_params(
         &params, &flow, &local,
         (struct eth_addr) ETH_ADDR_C(f8,bc,12,44,34,b6),
         (struct eth_addr) ETH_ADDR_C(aa,55,aa,55,00,00));
-    if (gre_build_header(type->kind, &opts.tnl, &data, &params)) {
+    if (gre_build_header(type->kind, &opts, &data, &params)) {
         ovs_fatal(0, "cannot build the header");
     }
 

@@ -132,29 +132,29 @@ parse_options(const char *s, struct smap *smap)
 }
 
 /* Fills 'flow' with what xlate would have set for a packet sent through a
- * port configured as 'tnl'. */
+ * port configured as 'opts'. */
 static void
-tunnel_flow(const struct row *row, const struct netdev_tunnel_config *tnl,
+tunnel_flow(const struct row *row, const struct gre_options *opts,
             struct flow *flow)
 {
     memset(flow, 0, sizeof *flow);
     flow->packet_type = (row->l3 ? PACKET_TYPE_BE(OFPHTN_ETHERTYPE,
                                                   ETH_TYPE_IP)
                          : htonl(PT_ETH));
-    if (IN6_IS_ADDR_V4MAPPED(&tnl->ipv6_dst)) {
-        flow->tunnel.ip_dst = in6_addr_get_mapped_ipv4(&tnl->ipv6_dst);
+    if (IN6_IS_ADDR_V4MAPPED(&opts->remote_ip)) {
+        flow->tunnel.ip_dst = in6_addr_get_mapped_ipv4(&opts->remote_ip);
     } else {
-        flow->tunnel.ipv6_dst = tnl->ipv6_dst;
+        flow->tunnel.ipv6_dst = opts->remote_ip;
     }
-    flow->tunnel.tun_id = tnl->out_key;
-    flow->tunnel.ip_ttl = tnl->ttl;
+    flow->tunnel.tun_id = opts->out_key.value;
+    flow->tunnel.ip_ttl = opts->ttl;
     flow->tunnel.flags = (FLOW_TNL_F_DONT_FRAGMENT
-                          | (tnl->out_key_present ? FLOW_TNL_F_KEY : 0)
-                          | (tnl->csum ? FLOW_TNL_F_CSUM : 0));
-    flow->tunnel.erspan_ver = tnl->erspan_ver;
-    flow->tunnel.erspan_idx = tnl->erspan_idx;
-    flow->tunnel.erspan_dir = tnl->erspan_dir;
-    flow->tunnel.erspan_hwid = tnl->erspan_hwid;
+                          | (opts->out_key.present ? FLOW_TNL_F_KEY : 0)
+                          | (opts->csum ? FLOW_TNL_F_CSUM : 0));
+    flow->tunnel.erspan_ver = opts->erspan_ver;
+    flow->tunnel.erspan_idx = opts->erspan_idx;
+    flow->tunnel.erspan_dir = opts->erspan_dir;
+    flow->tunnel.erspan_hwid = opts->erspan_hwid;
 }
 
 /* Returns a packet holding an inner frame of 'size' bytes (an Ethernet
@@ -402,18 +402,18 @@ setup_row(struct setup *s, const struct row *row, int size, int index)
     }
     smap_destroy(&args);
 
-    ipv6 = !IN6_IS_ADDR_V4MAPPED(&opts.tnl.ipv6_dst);
+    ipv6 = !IN6_IS_ADDR_V4MAPPED(&opts.remote_ip);
     if (ipv6) {
         inet_pton(AF_INET6, "2001:db8::1", &local);
     } else {
         in6_addr_set_mapped_ipv4(&local, htonl(0xc0000201));
     }
-    tunnel_flow(row, &opts.tnl, &flow);
+    tunnel_flow(row, &opts, &flow);
     netdev_init_tnl_build_header_params(
         &params, &flow, &local,
         (struct eth_addr) ETH_ADDR_C(f8,bc,12,44,34,b6),
         (struct eth_addr) ETH_ADDR_C(aa,55,aa,55,00,00));
-    if (gre_build_header(type->kind, &opts.tnl, &s->our_data, &params)
+    if (gre_build_header(type->kind, &opts, &s->our_data, &params)
         || netdev_build_header(s->ovs_netdev, &s->ovs_data, &params)) {
         ovs_fatal(0, "%s: cannot build the header", row->name);
     }

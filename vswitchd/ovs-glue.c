@@ -103,6 +103,7 @@
 #include "gre-dp.h"
 #include "gre-netdev.h"
 #include "gre-offload.h"
+#include "gre-options.h"
 #include "gre-type.h"
 #include "netdev-provider.h"
 #include "netdev-vport-private.h"
@@ -179,16 +180,46 @@ glue_gre_netdev(const struct netdev *netdev)
     return &glue_netdev_cast(netdev)->gre;
 }
 
-/* Copies the tunnel configuration OVS sees for 'netdev' into '*tnl'. */
-void
-glue_get_tnl_cfg(const struct netdev *netdev,
-                 struct netdev_tunnel_config *tnl)
+/* Writes into 'tnl' the tunnel configuration OVS 3.1 reads for a port
+ * configured as 'opts'. */
+static void
+tnl_cfg_from_options(struct netdev_tunnel_config *tnl,
+                     const struct gre_options *opts)
 {
-    struct netdev_vport *vport = &glue_netdev_cast(netdev)->vport;
+    memset(tnl, 0, sizeof *tnl);
 
-    ovs_mutex_lock(&vport->mutex);
-    *tnl = vport->tnl_cfg;
-    ovs_mutex_unlock(&vport->mutex);
+    tnl->ipv6_dst = opts->remote_ip;
+    tnl->ip_dst_flow = opts->remote_ip_flow;
+    tnl->ipv6_src = opts->local_ip;
+    tnl->ip_src_flow = opts->local_ip_flow;
+
+    tnl->in_key_present = opts->in_key.present;
+    tnl->in_key_flow = opts->in_key.flow;
+    tnl->in_key = opts->in_key.value;
+    tnl->out_key_present = opts->out_key.present;
+    tnl->out_key_flow = opts->out_key.flow;
+    tnl->out_key = opts->out_key.value;
+
+    tnl->ttl = opts->ttl;
+    tnl->ttl_inherit = opts->ttl_inherit;
+    tnl->tos = opts->tos;
+    tnl->tos_inherit = opts->tos_inherit;
+    tnl->dont_fragment = opts->df_default;
+    tnl->egress_pkt_mark = opts->egress_pkt_mark;
+    tnl->set_egress_pkt_mark = opts->egress_pkt_mark_set;
+    tnl->pt_mode = opts->pt_mode;
+
+    tnl->csum = opts->csum;
+    tnl->set_seq = opts->seq;
+
+    tnl->erspan_ver = opts->erspan_ver;
+    tnl->erspan_idx = opts->erspan_idx;
+    tnl->erspan_dir = opts->erspan_dir;
+    tnl->erspan_hwid = opts->erspan_hwid;
+    tnl->erspan_ver_flow = opts->erspan_ver_flow;
+    tnl->erspan_idx_flow = opts->erspan_idx_flow;
+    tnl->erspan_dir_flow = opts->erspan_dir_flow;
+    tnl->erspan_hwid_flow = opts->erspan_hwid_flow;
 }
 
 /* Updates the egress interface and its carrier for the route to the
@@ -221,16 +252,18 @@ update_egress_status(struct netdev_vport *vport)
     return false;
 }
 
-/* Makes '*tnl' the tunnel configuration OVS sees for 'netdev' and tells
- * OVS if it changed. */
+/* Makes the configuration that OVS reads for 'netdev' the one of 'opts',
+ * and tells OVS if it changed. */
 void
-glue_set_tnl_cfg(struct netdev *netdev, const struct netdev_tunnel_config *tnl)
+glue_publish(struct netdev *netdev, const struct gre_options *opts)
 {
     struct netdev_vport *vport = &glue_netdev_cast(netdev)->vport;
+    struct netdev_tunnel_config tnl;
 
+    tnl_cfg_from_options(&tnl, opts);
     ovs_mutex_lock(&vport->mutex);
-    if (memcmp(&vport->tnl_cfg, tnl, sizeof *tnl)) {
-        vport->tnl_cfg = *tnl;
+    if (memcmp(&vport->tnl_cfg, &tnl, sizeof tnl)) {
+        vport->tnl_cfg = tnl;
         update_egress_status(vport);
         netdev_change_seq_changed(netdev);
     }

@@ -24,16 +24,15 @@
 #include <stdbool.h>
 
 struct gre_netdev;
+struct gre_options;
 struct gre_type;
 struct netdev;
 struct netdev_class;
-struct netdev_tunnel_config;
 
 bool glue_is_gre_class(const struct netdev_class *);
 const struct gre_type *glue_class_type(const struct netdev_class *);
 struct gre_netdev *glue_gre_netdev(const struct netdev *);
 
-void glue_get_tnl_cfg(const struct netdev *, struct netdev_tunnel_config *);
-void glue_set_tnl_cfg(struct netdev *, const struct netdev_tunnel_config *);
+void glue_publish(struct netdev *, const struct gre_options *);
 
 #endif /* ovs-glue.h */
