@@ -328,6 +328,145 @@ parse_out_key(struct parse_ctx *ctx, const char *value)
     parse_key_option(ctx, KEY_OUT, "out_key", value);
 }
 
+/* Formatting, as OVS 3.1's get_config reports the options: each function
+ * adds its option to 'args' unless it has its default value. */
+
+/* Adds "KEY=VALUE" for the endpoint 'addr' (or "flow"), if it is set. */
+static void
+format_endpoint(struct smap *args, const char *key,
+                const struct in6_addr *addr, bool flow)
+{
+    if (ipv6_addr_is_set(addr)) {
+        smap_add_ipv6(args, key, CONST_CAST(struct in6_addr *, addr));
+    } else if (flow) {
+        smap_add(args, key, "flow");
+    }
+}
+
+static void
+format_remote_ip(const struct gre_options *o, struct smap *args)
+{
+    format_endpoint(args, "remote_ip", &o->remote_ip, o->remote_ip_flow);
+}
+
+static void
+format_local_ip(const struct gre_options *o, struct smap *args)
+{
+    format_endpoint(args, "local_ip", &o->local_ip, o->local_ip_flow);
+}
+
+/* Adds key 'name' for 'k', if a key is configured. */
+static void
+format_key_option(struct smap *args, const char *name,
+                  const struct gre_key_option *k)
+{
+    if (k->flow) {
+        smap_add(args, name, "flow");
+    } else if (k->present) {
+        smap_add_format(args, name, "%"PRIu64, ntohll(k->value));
+    }
+}
+
+/* The three key options as one: "key" when both directions agree, else
+ * "in_key" and "out_key". */
+static void
+format_keys(const struct gre_options *o, struct smap *args)
+{
+    const struct gre_key_option *in = &o->in_key, *out = &o->out_key;
+
+    if (in->flow && out->flow) {
+        smap_add(args, "key", "flow");
+    } else if (in->present && out->present && in->value == out->value) {
+        /* A "flow" key counts as 0 here, as in OVS 3.1. */
+        smap_add_format(args, "key", "%"PRIu64, ntohll(in->value));
+    } else {
+        format_key_option(args, "in_key", in);
+        format_key_option(args, "out_key", out);
+    }
+}
+
+static void
+format_ttl(const struct gre_options *o, struct smap *args)
+{
+    if (o->ttl_inherit) {
+        smap_add(args, "ttl", "inherit");
+    } else if (o->ttl != GRE_DEFAULT_TTL) {
+        smap_add_format(args, "ttl", "%"PRIu8, o->ttl);
+    }
+}
+
+static void
+format_tos(const struct gre_options *o, struct smap *args)
+{
+    if (o->tos_inherit) {
+        smap_add(args, "tos", "inherit");
+    } else if (o->tos) {
+        smap_add_format(args, "tos", "0x%x", o->tos);
+    }
+}
+
+static void
+format_egress_pkt_mark(const struct gre_options *o, struct smap *args)
+{
+    if (o->egress_pkt_mark_set) {
+        smap_add_format(args, "egress_pkt_mark", "%"PRIu32,
+                        o->egress_pkt_mark);
+    }
+}
+
+static void
+format_packet_type(const struct gre_options *o, struct smap *args)
+{
+    if (o->pt_mode == NETDEV_PT_LEGACY_L3) {
+        smap_add(args, "packet_type", "legacy_l3");
+    } else if (o->pt_mode == NETDEV_PT_AWARE) {
+        smap_add(args, "packet_type", "ptap");
+    }
+}
+
+/* Adds ERSPAN field 'key': "flow" if it comes from the flow, otherwise
+ * 'value' in 'format', but only for the version that carries the field
+ * ('ver', 0 for every version). */
+static void
+format_erspan_field(const struct gre_options *o, struct smap *args,
+                    const char *key, int ver, bool flow, const char *format,
+                    uint32_t value)
+{
+    if (o->erspan_ver_flow || (flow && (!ver || o->erspan_ver == ver))) {
+        smap_add(args, key, "flow");
+    } else if (!ver || o->erspan_ver == ver) {
+        smap_add_format(args, key, format, value);
+    }
+}
+
+static void
+format_erspan_ver(const struct gre_options *o, struct smap *args)
+{
+    format_erspan_field(o, args, "erspan_ver", 0, false, "%"PRIu32,
+                        o->erspan_ver);
+}
+
+static void
+format_erspan_idx(const struct gre_options *o, struct smap *args)
+{
+    format_erspan_field(o, args, "erspan_idx", ERSPAN_VERSION_II,
+                        o->erspan_idx_flow, "0x%"PRIx32, o->erspan_idx);
+}
+
+static void
+format_erspan_dir(const struct gre_options *o, struct smap *args)
+{
+    format_erspan_field(o, args, "erspan_dir", ERSPAN_VERSION_III,
+                        o->erspan_dir_flow, "%"PRIu32, o->erspan_dir);
+}
+
+static void
+format_erspan_hwid(const struct gre_options *o, struct smap *args)
+{
+    format_erspan_field(o, args, "erspan_hwid", ERSPAN_VERSION_III,
+                        o->erspan_hwid_flow, "0x%"PRIx32, o->erspan_hwid);
+}
+
 /* Which port types an option applies to. */
 enum option_scope {
     FOR_ALL,                    /* Every GRE-family type. */
@@ -336,21 +475,26 @@ enum option_scope {
     FOR_ERSPAN,                 /* ERSPAN types. */
 };
 
-/* How to read one option: with 'parse'; or, if it is NULL, as a boolean
- * flag at 'flag_ofs' in struct gre_options that is true for "true" (if
- * 'flag_default' is false) or for anything but "false" (if it is true);
- * or not at all if 'ignored'. */
+/* One option: how to read it and how to report it.
+ *
+ * An option with 'parse' is read by it and reported by 'format' (NULL if
+ * another option's 'format' reports it).  An option without 'parse' is a
+ * boolean flag at 'flag_ofs' in struct gre_options, true for "true" (if
+ * 'flag_default' is false) or for anything but "false" (if it is true),
+ * and reported when it is not 'flag_default'.  An 'ignored' option is
+ * accepted and neither read nor reported. */
 struct option {
     const char *key;
     enum option_scope scope;
     void (*parse)(struct parse_ctx *, const char *value);
+    void (*format)(const struct gre_options *, struct smap *);
     size_t flag_ofs;
     bool flag_default;
     bool ignored;
 };
 
-#define OPTION(KEY, SCOPE, PARSE) \
-    { .key = KEY, .scope = SCOPE, .parse = PARSE }
+#define OPTION(KEY, SCOPE, PARSE, FORMAT) \
+    { .key = KEY, .scope = SCOPE, .parse = PARSE, .format = FORMAT }
 #define FLAG(KEY, SCOPE, MEMBER, DEFAULT) \
     { .key = KEY, .scope = SCOPE, \
       .flag_ofs = offsetof(struct gre_options, MEMBER), \
@@ -359,25 +503,27 @@ struct option {
     { .key = KEY, .scope = FOR_ALL, .ignored = true }
 
 static const struct option options[] = {
-    OPTION("remote_ip", FOR_ALL, parse_remote_ip),
-    OPTION("local_ip", FOR_ALL, parse_local_ip),
-    OPTION("tos", FOR_ALL, parse_tos),
-    OPTION("ttl", FOR_ALL, parse_ttl),
+    OPTION("remote_ip", FOR_ALL, parse_remote_ip, format_remote_ip),
+    OPTION("local_ip", FOR_ALL, parse_local_ip, format_local_ip),
+    OPTION("tos", FOR_ALL, parse_tos, format_tos),
+    OPTION("ttl", FOR_ALL, parse_ttl, format_ttl),
     FLAG("csum", FOR_CSUM, csum, false),
     FLAG("seq", FOR_SEQ, seq, false),
     FLAG("in_seq", FOR_ALL, in_seq, false),
     FLAG("in_csum", FOR_CSUM, in_csum, false),
     FLAG("df_default", FOR_ALL, df_default, true),
-    OPTION("egress_pkt_mark", FOR_ALL, parse_egress_pkt_mark),
-    OPTION("erspan_idx", FOR_ERSPAN, parse_erspan_idx),
-    OPTION("erspan_ver", FOR_ERSPAN, parse_erspan_ver),
-    OPTION("erspan_dir", FOR_ERSPAN, parse_erspan_dir),
-    OPTION("erspan_hwid", FOR_ERSPAN, parse_erspan_hwid),
+    OPTION("egress_pkt_mark", FOR_ALL, parse_egress_pkt_mark,
+           format_egress_pkt_mark),
+    OPTION("erspan_idx", FOR_ERSPAN, parse_erspan_idx, format_erspan_idx),
+    OPTION("erspan_ver", FOR_ERSPAN, parse_erspan_ver, format_erspan_ver),
+    OPTION("erspan_dir", FOR_ERSPAN, parse_erspan_dir, format_erspan_dir),
+    OPTION("erspan_hwid", FOR_ERSPAN, parse_erspan_hwid,
+           format_erspan_hwid),
 
-    OPTION("key", FOR_ALL, parse_key),
-    OPTION("in_key", FOR_ALL, parse_in_key),
-    OPTION("out_key", FOR_ALL, parse_out_key),
-    OPTION("packet_type", FOR_ALL, parse_packet_type),
+    OPTION("key", FOR_ALL, parse_key, format_keys),
+    OPTION("in_key", FOR_ALL, parse_in_key, NULL),
+    OPTION("out_key", FOR_ALL, parse_out_key, NULL),
+    OPTION("packet_type", FOR_ALL, parse_packet_type, format_packet_type),
 
     /* Read by ovs-monitor-ipsec, not by the datapath. */
     IGNORED("remote_cert"),
@@ -518,102 +664,20 @@ void
 gre_options_format(const struct gre_type *type,
                    const struct gre_options *opts, struct smap *args)
 {
-    const struct gre_key_option *in = &opts->in_key, *out = &opts->out_key;
+    for (size_t i = 0; i < ARRAY_SIZE(options); i++) {
+        const struct option *opt = &options[i];
 
-    if (ipv6_addr_is_set(&opts->remote_ip)) {
-        smap_add_ipv6(args, "remote_ip",
-                      CONST_CAST(struct in6_addr *, &opts->remote_ip));
-    } else if (opts->remote_ip_flow) {
-        smap_add(args, "remote_ip", "flow");
-    }
+        if (opt->ignored || !option_applies(opt, type)) {
+            continue;
+        } else if (opt->format) {
+            opt->format(opts, args);
+        } else if (!opt->parse) {
+            bool value = *option_flag(opt, CONST_CAST(struct gre_options *,
+                                                      opts));
 
-    if (ipv6_addr_is_set(&opts->local_ip)) {
-        smap_add_ipv6(args, "local_ip",
-                      CONST_CAST(struct in6_addr *, &opts->local_ip));
-    } else if (opts->local_ip_flow) {
-        smap_add(args, "local_ip", "flow");
-    }
-
-    if (in->flow && out->flow) {
-        smap_add(args, "key", "flow");
-    } else if (in->present && out->present && in->value == out->value) {
-        smap_add_format(args, "key", "%"PRIu64, ntohll(in->value));
-    } else {
-        if (in->flow) {
-            smap_add(args, "in_key", "flow");
-        } else if (in->present) {
-            smap_add_format(args, "in_key", "%"PRIu64, ntohll(in->value));
-        }
-        if (out->flow) {
-            smap_add(args, "out_key", "flow");
-        } else if (out->present) {
-            smap_add_format(args, "out_key", "%"PRIu64, ntohll(out->value));
-        }
-    }
-
-    if (opts->ttl_inherit) {
-        smap_add(args, "ttl", "inherit");
-    } else if (opts->ttl != GRE_DEFAULT_TTL) {
-        smap_add_format(args, "ttl", "%"PRIu8, opts->ttl);
-    }
-
-    if (opts->tos_inherit) {
-        smap_add(args, "tos", "inherit");
-    } else if (opts->tos) {
-        smap_add_format(args, "tos", "0x%x", opts->tos);
-    }
-
-    if (opts->csum) {
-        smap_add(args, "csum", "true");
-    }
-    if (opts->seq) {
-        smap_add(args, "seq", "true");
-    }
-    if (opts->in_seq) {
-        smap_add(args, "in_seq", "true");
-    }
-    if (opts->in_csum) {
-        smap_add(args, "in_csum", "true");
-    }
-    if (opts->pt_mode != NETDEV_PT_LEGACY_L2) {
-        smap_add(args, "packet_type",
-                 opts->pt_mode == NETDEV_PT_LEGACY_L3 ? "legacy_l3" : "ptap");
-    }
-    if (!opts->df_default) {
-        smap_add(args, "df_default", "false");
-    }
-    if (opts->egress_pkt_mark_set) {
-        smap_add_format(args, "egress_pkt_mark", "%"PRIu32,
-                        opts->egress_pkt_mark);
-    }
-
-    if (type->kind != GRE_KIND_ERSPAN) {
-        return;
-    }
-    if (opts->erspan_ver_flow) {
-        smap_add(args, "erspan_ver", "flow");
-        smap_add(args, "erspan_idx", "flow");
-        smap_add(args, "erspan_dir", "flow");
-        smap_add(args, "erspan_hwid", "flow");
-        return;
-    }
-    smap_add_format(args, "erspan_ver", "%d", opts->erspan_ver);
-    if (opts->erspan_ver == ERSPAN_VERSION_II) {
-        if (opts->erspan_idx_flow) {
-            smap_add(args, "erspan_idx", "flow");
-        } else {
-            smap_add_format(args, "erspan_idx", "0x%x", opts->erspan_idx);
-        }
-    } else if (opts->erspan_ver == ERSPAN_VERSION_III) {
-        if (opts->erspan_dir_flow) {
-            smap_add(args, "erspan_dir", "flow");
-        } else {
-            smap_add_format(args, "erspan_dir", "%d", opts->erspan_dir);
-        }
-        if (opts->erspan_hwid_flow) {
-            smap_add(args, "erspan_hwid", "flow");
-        } else {
-            smap_add_format(args, "erspan_hwid", "0x%x", opts->erspan_hwid);
+            if (value != opt->flag_default) {
+                smap_add(args, opt->key, value ? "true" : "false");
+            }
         }
     }
 }
