@@ -25,6 +25,7 @@
 #include "dp-packet.h"
 #include "gre-csum.h"
 #include "gre-header.h"
+#include "gre-layout.h"
 #include "gre-offload.h"
 #include "gre-port.h"
 #include "gre-stats.h"
@@ -46,45 +47,38 @@ static atomic_uint32_t orphan_tx_seq[GRE_N_TYPES];
 
 /* Transmit. */
 
-/* Fills 'k' with the endpoints and key of the header template in 'data',
- * laid out as 'plan' says. */
+/* Fills 'k' with the endpoints and key of the header template 'h', laid
+ * out as 'lay' says. */
 static void
-template_key(const struct ovs_action_push_tnl *data,
-             const struct gre_push_plan *plan, enum gre_kind kind,
+template_key(const uint8_t *h, const struct gre_layout *lay,
              struct gre_port_key *k)
 {
-    const uint8_t *h = (const uint8_t *) data->header;
-
     memset(k, 0, sizeof *k);
-    k->kind = kind;
-    k->ipv6 = plan->ipv6;
-    if (plan->ipv6) {
+    k->kind = lay->kind;
+    k->ipv6 = lay->ipv6;
+    if (lay->ipv6) {
         const struct ovs_16aligned_ip6_hdr *ip6 =
-            ALIGNED_CAST(const struct ovs_16aligned_ip6_hdr *,
-                         h + plan->ip_ofs);
+            ALIGNED_CAST(const struct ovs_16aligned_ip6_hdr *, h + lay->l3);
 
         memcpy(&k->local, &ip6->ip6_src, sizeof k->local);
         memcpy(&k->remote, &ip6->ip6_dst, sizeof k->remote);
     } else {
         const struct ip_header *ip =
-            ALIGNED_CAST(const struct ip_header *, h + plan->ip_ofs);
+            ALIGNED_CAST(const struct ip_header *, h + lay->l3);
 
         in6_addr_set_mapped_ipv4(&k->local, get_16aligned_be32(&ip->ip_src));
         in6_addr_set_mapped_ipv4(&k->remote,
                                  get_16aligned_be32(&ip->ip_dst));
     }
 
-    if (kind == GRE_KIND_ERSPAN) {
-        size_t ers_ofs = plan->gre_ofs + gre_calc_hlen(plan->gre_flags);
-
+    if (lay->erspan) {
         k->has_key = true;
-        k->key = htonl(erspan_word_get(h + ers_ofs, 0) & ERSPAN_SID_BITS);
-    } else if (plan->gre_flags & GRE_KEY) {
-        size_t key_ofs = plan->gre_ofs + gre_key_offset(plan->gre_flags);
-
+        k->key = htonl(erspan_word_get(h + lay->erspan, 0)
+                       & ERSPAN_SID_BITS);
+    } else if (lay->key) {
         k->has_key = true;
         k->key = get_16aligned_be32(ALIGNED_CAST(const ovs_16aligned_be32 *,
-                                                 h + key_ofs));
+                                                 h + lay->key));
     }
 }
 
@@ -107,7 +101,7 @@ prepare_push(const struct gre_type *type,
     struct gre_port *port;
 
     gre_push_plan_init(plan, data);
-    template_key(data, plan, type->kind, &key);
+    template_key((const uint8_t *) data->header, &plan->lay, &key);
     port = gre_port_lookup_tx(&key);
     *stats = port ? &port->stats : gre_type_stats(type);
     *seqp = port ? &port->tx_seq : &orphan_tx_seq[type->index];
@@ -122,7 +116,7 @@ reserve_seq(const struct gre_push_plan *plan, atomic_uint32_t *seqp,
 {
     uint32_t first = 0;
 
-    if (plan->seq_ofs && n) {
+    if (plan->lay.seq && n) {
         atomic_add_relaxed(seqp, n, &first);
     }
     return first;
@@ -198,7 +192,7 @@ gre_dp_push_batch(const struct gre_type *type, const char *name,
      * segmented takes a block of its own (see push_offloaded()).  A packet
      * dropped below leaves a gap, as a packet lost on the way would. */
     seq = reserve_seq(&plan, seqp, size);
-    ts = plan.ts_ofs ? gre_erspan_timestamp() : 0;
+    ts = plan.lay.ts ? gre_erspan_timestamp() : 0;
     /* 'p' is a copy whose address goes nowhere, so that the compiler can
      * keep it in registers across the stores into the packets. */
     p = plan;
@@ -249,7 +243,7 @@ gre_dp_push_one(const struct gre_type *type, struct dp_packet *packet,
 
     port = prepare_push(type, data, &plan, &stats, &seqp);
     gre_push_header(packet, data, &plan, reserve_seq(&plan, seqp, 1),
-                    plan.ts_ofs ? gre_erspan_timestamp() : 0);
+                    plan.lay.ts ? gre_erspan_timestamp() : 0);
     if (port) {
         gre_stats_add(&stats->tx_packets, 1);
         gre_stats_add(&stats->tx_bytes, bytes);
@@ -274,9 +268,9 @@ static void
 rx_key(const struct flow_tnl *tnl, const struct gre_rx_info *info,
        struct gre_port_key *k)
 {
-    k->kind = info->kind;
-    k->ipv6 = info->ipv6;
-    if (info->ipv6) {
+    k->kind = info->lay.kind;
+    k->ipv6 = info->lay.ipv6;
+    if (info->lay.ipv6) {
         k->local = tnl->ipv6_dst;
         k->remote = tnl->ipv6_src;
     } else {
@@ -386,58 +380,50 @@ mask_out(uint8_t *m, size_t ofs, size_t n)
 }
 
 /* Remembers in 'same' the outer header of 'packet', which has just passed
- * the full pop with 'hlen' bytes of outer header, the tunnel metadata in
- * its 'md', the parse result 'info', and 'port' with 'policy'. */
+ * the full pop with the tunnel metadata in its 'md', the parse result
+ * 'info' (whose layout says where the outer header ends) and 'port' with
+ * 'policy'.  Leaves 'same' invalid if the header is too long to
+ * remember. */
 static void
 rx_same_fill(struct rx_same *same, const struct dp_packet *packet,
-             size_t hlen, const struct gre_rx_info *info,
-             struct gre_port *port, const struct gre_port_policy *policy)
+             const struct gre_rx_info *info, struct gre_port *port,
+             const struct gre_port_policy *policy)
 {
-    const uint8_t *l3 = (const uint8_t *) dp_packet_data(packet)
-                        + packet->l3_ofs;
+    const struct gre_layout *lay = &info->lay;
+    const uint8_t *l3 = (const uint8_t *) dp_packet_data(packet) + lay->l3;
     uint8_t mask[RX_SAME_UNITS * 16];
-    size_t len, gre_ofs, n_units;
-    const struct gre_base_hdr *greh;
-    uint16_t flags;
+    size_t len, n_units;
 
     same->valid = false;
-    if (hlen <= packet->l3_ofs) {
+    if (lay->inner <= lay->l3) {
         return;
     }
-    len = hlen - packet->l3_ofs;
+    len = lay->inner - lay->l3;
     n_units = DIV_ROUND_UP(len, 16);
     if (n_units > RX_SAME_UNITS
-        || packet->l3_ofs + n_units * 16 > dp_packet_size(packet)) {
+        || lay->l3 + n_units * 16 > dp_packet_size(packet)) {
         return;
     }
 
     memset(mask, 0xff, len);
     memset(mask + len, 0, sizeof mask - len);
-    if (info->ipv6) {
+    if (lay->ipv6) {
         /* Flow label (the low 20 bits of the first word) and payload
          * length. */
         mask[1] &= 0xf0;
         mask_out(mask, 2, 4);
-        gre_ofs = packet->l4_ofs - packet->l3_ofs;
     } else {
         mask_out(mask, offsetof(struct ip_header, ip_tot_len), 4);
         mask_out(mask, offsetof(struct ip_header, ip_csum), 2);
-        gre_ofs = IP_HEADER_LEN;
     }
-
-    greh = ALIGNED_CAST(const struct gre_base_hdr *, l3 + gre_ofs);
-    flags = ntohs(greh->flags);
-    if (flags & GRE_CSUM) {
-        mask_out(mask, gre_ofs + GRE_BASE_LEN, 2);
+    if (lay->csum) {
+        mask_out(mask, lay->csum - lay->l3, 2);
     }
-    same->seq_ofs = 0;
-    if (flags & GRE_SEQ) {
-        same->seq_ofs = gre_ofs + gre_seq_offset(flags);
-        mask_out(mask, same->seq_ofs, GRE_OPTION_LEN);
+    if (lay->seq) {
+        mask_out(mask, lay->seq - lay->l3, GRE_OPTION_LEN);
     }
-    if (greh->protocol == htons(ETH_TYPE_ERSPAN2)) {
-        mask_out(mask, gre_ofs + gre_calc_hlen(flags) + ERSPAN_V2_TS_OFFSET,
-                 4);
+    if (lay->ts) {
+        mask_out(mask, lay->ts - lay->l3, 4);
     }
 
     memcpy(same->mask, mask, n_units * 16);
@@ -445,17 +431,18 @@ rx_same_fill(struct rx_same *same, const struct dp_packet *packet,
     for (size_t i = 0; i < n_units; i++) {
         same->words[i] &= same->mask[i];
     }
-    same->ipv6 = info->ipv6;
-    same->l3_ofs = packet->l3_ofs;
+    same->ipv6 = lay->ipv6;
+    same->l3_ofs = lay->l3;
     same->l4_ofs = packet->l4_ofs;
-    same->hlen = hlen;
+    same->hlen = lay->inner;
     same->n_units = n_units;
-    if (!info->ipv6) {
+    if (!lay->ipv6) {
         /* The masked copy has total length, identification and checksum
          * zero. */
         same->ip_sum = gre_csum_add(0, same->words, IP_HEADER_LEN);
     }
-    same->gre_ofs = gre_ofs;
+    same->seq_ofs = lay->seq ? lay->seq - lay->l3 : 0;
+    same->gre_ofs = lay->gre - lay->l3;
     same->has_csum = info->has_csum;
     same->packet_type = info->packet_type;
     same->port = port;
@@ -657,7 +644,7 @@ pop_one(const struct gre_type *type, struct dp_packet *packet,
         md->tunnel.tp_dst = gre_xtype_mark(port->type);
     }
     if (same) {
-        rx_same_fill(same, packet, hlen, &info, port, &policy);
+        rx_same_fill(same, packet, &info, port, &policy);
     }
 
     *portp = port;

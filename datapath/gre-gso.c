@@ -31,6 +31,7 @@
 #include "dp-packet.h"
 #include "gre-csum.h"
 #include "gre-header.h"
+#include "gre-layout.h"
 #include "gre-wire.h"
 #include "odp-netlink.h"
 #include "netdev-provider.h"
@@ -266,13 +267,13 @@ int
 gre_offload_path_mtu(const struct ovs_action_push_tnl *data,
                      const struct gre_push_plan *plan)
 {
-    const uint8_t *ip = (const uint8_t *) data->header + plan->ip_ofs;
+    const uint8_t *ip = (const uint8_t *) data->header + plan->lay.l3;
     char out_dev[IFNAMSIZ];
     struct in6_addr dst, src = in6addr_any, gw;
     struct netdev *netdev;
     int mtu = 0;
 
-    if (plan->ipv6) {
+    if (plan->lay.ipv6) {
         memcpy(&dst, &ALIGNED_CAST(const struct ovs_16aligned_ip6_hdr *,
                                    ip)->ip6_dst, sizeof dst);
     } else {
@@ -319,7 +320,7 @@ gre_offload_tx_prepare(struct dp_packet *p, const struct gre_push_plan *plan,
         if (g.proto != IPPROTO_TCP) {
             return 0;
         }
-        inner_mtu = (path_mtu - (plan->hdr_len - plan->ip_ofs)
+        inner_mtu = (path_mtu - (plan->lay.inner - plan->lay.l3)
                      - (is_eth ? g.l3 : 0));
         if (inner_mtu - (g.hdr_len - g.l3) < 64) {
             return 0;
@@ -343,9 +344,9 @@ void
 gre_offload_tx_mark(struct dp_packet *p, const struct gre_push_plan *plan,
                     uint16_t mss)
 {
-    uint8_t *ip = (uint8_t *) dp_packet_data(p) + plan->ip_ofs;
+    uint8_t *ip = (uint8_t *) dp_packet_data(p) + plan->lay.l3;
 
-    if (plan->ipv6) {
+    if (plan->lay.ipv6) {
         ALIGNED_CAST(struct ovs_16aligned_ip6_hdr *, ip)->ip6_plen =
             htons(mss);
     } else {
@@ -355,84 +356,56 @@ gre_offload_tx_mark(struct dp_packet *p, const struct gre_push_plan *plan,
 
 /* Transmit: the output. */
 
-/* The GRE outer headers of a tunnelled TSO packet. */
-struct gso_outer {
-    uint16_t l3;                /* Outer IP header. */
-    uint16_t gre;               /* GRE header. */
-    uint16_t gre_flags;         /* Host byte order. */
-    uint16_t inner;             /* Inner frame or packet. */
-    bool ipv6;
-    bool inner_eth;
-};
-
 /* Finds the outer headers of 'p' if it is a GRE packet, as the push
- * writes them.  Returns true if it is one. */
-static bool
-gso_outer_parse(const struct dp_packet *p, struct gso_outer *o)
+ * writes them (Ethernet, IPv4 without options or IPv6 without extension
+ * headers, GRE with the flags ovs-gre sends), and stores their layout in
+ * 'lay'.  Returns 0 if it is one, otherwise -EINVAL. */
+static int
+gso_outer_parse(const struct dp_packet *p, struct gre_layout *lay)
 {
     const uint8_t *d = dp_packet_data(p);
     size_t size = dp_packet_size(p);
-    const struct gre_base_hdr *greh;
-    ovs_be16 type, proto;
-    size_t ofs;
+    size_t ip_len;
+    ovs_be16 type;
 
     if (size < ETH_HEADER_LEN + IPV6_HEADER_LEN + GRE_BASE_LEN) {
-        return false;
+        return -EINVAL;
     }
     type = get_unaligned_be16(ALIGNED_CAST(const ovs_be16 *,
                                              d + 2 * ETH_ADDR_LEN));
-    o->l3 = ETH_HEADER_LEN;
     if (type == htons(ETH_TYPE_IP)) {
-        const struct ip_header *ip = ALIGNED_CAST(const struct ip_header *,
-                                                  d + o->l3);
+        const struct ip_header *ip;
 
+        ip = ALIGNED_CAST(const struct ip_header *, d + ETH_HEADER_LEN);
         if (ip->ip_ihl_ver != IP_IHL_VER(5, 4)
             || ip->ip_proto != IPPROTO_GRE) {
-            return false;
+            return -EINVAL;
         }
-        o->ipv6 = false;
-        o->gre = o->l3 + IP_HEADER_LEN;
+        ip_len = IP_HEADER_LEN;
     } else if (type == htons(ETH_TYPE_IPV6)) {
-        const struct ovs_16aligned_ip6_hdr *ip6 =
-            ALIGNED_CAST(const struct ovs_16aligned_ip6_hdr *, d + o->l3);
+        const struct ovs_16aligned_ip6_hdr *ip6;
 
+        ip6 = ALIGNED_CAST(const struct ovs_16aligned_ip6_hdr *,
+                           d + ETH_HEADER_LEN);
         if (ip6->ip6_nxt != IPPROTO_GRE) {
-            return false;
+            return -EINVAL;
         }
-        o->ipv6 = true;
-        o->gre = o->l3 + IPV6_HEADER_LEN;
+        ip_len = IPV6_HEADER_LEN;
     } else {
-        return false;
+        return -EINVAL;
     }
 
-    greh = ALIGNED_CAST(const struct gre_base_hdr *, d + o->gre);
-    o->gre_flags = ntohs(greh->flags);
-    if (o->gre_flags & ~GRE_KNOWN_FLAGS) {
-        return false;
+    if (gre_layout_parse(lay, d, size, ETH_HEADER_LEN,
+                         ETH_HEADER_LEN + ip_len)
+        || lay->gre_flags & ~GRE_KNOWN_FLAGS) {
+        return -EINVAL;
     }
-    ofs = o->gre + gre_calc_hlen(o->gre_flags);
-    proto = greh->protocol;
-    o->inner_eth = true;
-    if (proto == htons(ETH_TYPE_ERSPAN1)) {
-        ofs += ERSPAN_V1_LEN;
-    } else if (proto == htons(ETH_TYPE_ERSPAN2)) {
-        if (size < ofs + ERSPAN_V2_LEN) {
-            return false;
-        }
-        ofs += ERSPAN_V2_LEN;
-        if (erspan_word_get(d + ofs - ERSPAN_V2_LEN, 2) & ERSPAN_V2_O_MASK) {
-            ofs += ERSPAN_V2_PLATFORM_LEN;
-        }
-    } else if (proto == htons(ETH_TYPE_IP) || proto == htons(ETH_TYPE_IPV6)) {
-        o->inner_eth = false;
-    } else if (proto != htons(ETH_TYPE_TEB)) {
-        return false;
+    if (lay->kind == GRE_KIND_GRE && !lay->inner_eth
+        && lay->proto != htons(ETH_TYPE_IP)
+        && lay->proto != htons(ETH_TYPE_IPV6)) {
+        return -EINVAL;
     }
-    if (ofs > size) {
-        return false;
-    }
-    o->inner = ofs;
-    return true;
+    return 0;
 }
 
 /* Sets the length field of the IPv4 or IPv6 header at 'ip', of a packet
@@ -456,14 +429,14 @@ ip_fix(uint8_t *ip, bool ipv6, size_t len, size_t ihl, uint16_t id_inc)
 
 /* Writes the lengths, checksums and sequence numbers of segment 'i' (of
  * 'n') in 'd', 'size' bytes, whose inner headers 'g' locates (with 'end'
- * not yet updated), and whose outer headers, if 'o' is nonnull, 'o'
+ * not yet updated), and whose outer headers, if 'lay' is nonnull, 'lay'
  * locates.  The header bytes are a copy of the original packet's;
  * 'payload_sum' is the partial sum (gre_csum_add()) of the payload after
  * them.  (Every header is an even number of bytes long, so the sums of the
  * headers and of the payload add up.) */
 static void
 gso_fix_segment(uint8_t *d, size_t size, const struct gre_l4_geom *g,
-                const struct gso_outer *o, uint32_t i, uint32_t n,
+                const struct gre_layout *lay, uint32_t i, uint32_t n,
                 uint32_t mss, uint64_t payload_sum)
 {
     struct tcp_header *tcp = ALIGNED_CAST(struct tcp_header *, d + g->l4);
@@ -483,22 +456,22 @@ gso_fix_segment(uint8_t *d, size_t size, const struct gre_l4_geom *g,
     tcp->tcp_ctl = htons(ctl);
     l4_csum_write(d, g, g->hdr_len, payload_sum);
 
-    if (!o) {
+    if (!lay) {
         return;
     }
-    ip_fix(d + o->l3, o->ipv6, size - o->l3, IP_HEADER_LEN, 0);
-    if (o->gre_flags & GRE_SEQ) {
-        ovs_16aligned_be32 *seq = ALIGNED_CAST(
-            ovs_16aligned_be32 *, d + o->gre + gre_seq_offset(o->gre_flags));
+    ip_fix(d + lay->l3, lay->ipv6, size - lay->l3, IP_HEADER_LEN, 0);
+    if (lay->seq) {
+        ovs_16aligned_be32 *seq = ALIGNED_CAST(ovs_16aligned_be32 *,
+                                               d + lay->seq);
 
         put_16aligned_be32(seq, htonl(ntohl(get_16aligned_be32(seq)) + i));
     }
-    if (o->gre_flags & GRE_CSUM) {
-        ovs_be16 *field = ALIGNED_CAST(ovs_be16 *, d + o->gre + GRE_BASE_LEN);
+    if (lay->csum) {
+        ovs_be16 *field = ALIGNED_CAST(ovs_be16 *, d + lay->csum);
 
         *field = 0;
-        *field = gre_csum_finish(gre_csum_add(payload_sum, d + o->gre,
-                                              g->hdr_len - o->gre));
+        *field = gre_csum_finish(gre_csum_add(payload_sum, d + lay->gre,
+                                              g->hdr_len - lay->gre));
     }
 }
 
@@ -603,10 +576,11 @@ gso_drop(struct dp_packet *p, const struct netdev *netdev, const char *why)
 
 /* Segments TSO packet 'p' for 'sink' into segments of at most 'mss' bytes
  * of TCP payload, each a whole packet, and deletes 'p'.  'g' locates its
- * inner headers and 'o', if nonnull, its GRE outer headers. */
+ * inner headers and 'lay', if nonnull, its GRE outer headers. */
 static void
 gso_segment(struct dp_packet *p, const struct gre_l4_geom *g,
-            const struct gso_outer *o, uint32_t mss, struct gso_sink *sink)
+            const struct gre_layout *lay, uint32_t mss,
+            struct gso_sink *sink)
 {
     const uint8_t *d = dp_packet_data(p);
     uint32_t payload = g->end - g->hdr_len;
@@ -623,9 +597,9 @@ gso_segment(struct dp_packet *p, const struct gre_l4_geom *g,
         memcpy(s, d, g->hdr_len);
         sum = gre_csum_copy(s + g->hdr_len, d + g->hdr_len + i * mss, len,
                             0);
-        gso_fix_segment(s, g->hdr_len + len, g, o, i, n, mss, sum);
-        seg->l3_ofs = o ? o->l3 : g->l3;
-        seg->l4_ofs = o ? o->gre : g->l4;
+        gso_fix_segment(s, g->hdr_len + len, g, lay, i, n, mss, sum);
+        seg->l3_ofs = lay ? lay->l3 : g->l3;
+        seg->l4_ofs = lay ? lay->gre : g->l4;
         sink_add(sink, seg);
     }
     count(&gso_packets, 1);
@@ -663,25 +637,26 @@ gso_one(struct dp_packet *p, uint64_t ol_flags, int mtu,
 {
     uint64_t flags = *dp_packet_ol_flags_ptr(p);
     bool is_eth = p->packet_type == htonl(PT_ETH);
-    struct gso_outer o;
+    struct gre_layout lay;
     struct gre_l4_geom g;
 
-    if (flags & DP_PACKET_OL_TX_TCP_SEG && gso_outer_parse(p, &o)) {
-        const uint8_t *ip = (const uint8_t *) dp_packet_data(p) + o.l3;
-        uint32_t mss = (o.ipv6
+    if (flags & DP_PACKET_OL_TX_TCP_SEG && !gso_outer_parse(p, &lay)) {
+        /* The push stored the segment size in the outer length field. */
+        const uint8_t *ip = (const uint8_t *) dp_packet_data(p) + lay.l3;
+        uint32_t mss = (lay.ipv6
                         ? ntohs(ALIGNED_CAST(
                                     const struct ovs_16aligned_ip6_hdr *,
                                     ip)->ip6_plen)
                         : ntohs(ALIGNED_CAST(const struct ip_header *,
                                              ip)->ip_tot_len));
 
-        if (gre_l4_geom_parse(p, o.inner, o.inner_eth, &g)
+        if (gre_l4_geom_parse(p, lay.inner, lay.inner_eth, &g)
             || g.proto != IPPROTO_TCP || g.end != dp_packet_size(p)
             || mss < 1) {
             gso_drop(p, sink->netdev, "tunnelled TSO packet is malformed");
             return;
         }
-        gso_segment(p, &g, &o, mss, sink);
+        gso_segment(p, &g, &lay, mss, sink);
         return;
     }
 

@@ -27,6 +27,7 @@
 #include "csum.h"
 #include "dp-packet.h"
 #include "gre-csum.h"
+#include "gre-layout.h"
 #include "gre-options.h"
 #include "gre-wire.h"
 #include "netdev.h"
@@ -205,38 +206,25 @@ gre_push_plan_init(struct gre_push_plan *plan,
 {
     const uint8_t *h = (const uint8_t *) data->header;
     const struct eth_header *eth = ALIGNED_CAST(const struct eth_header *, h);
-    const struct gre_base_hdr *greh;
-    uint16_t flags;
+    size_t ip_len = (eth->eth_type == htons(ETH_TYPE_IPV6)
+                     ? IPV6_HEADER_LEN : IP_HEADER_LEN);
+    struct gre_layout *lay = &plan->lay;
 
     memset(plan, 0, sizeof *plan);
-    plan->hdr_len = data->header_len;
-    plan->ip_ofs = ETH_HEADER_LEN;
-    plan->ipv6 = eth->eth_type == htons(ETH_TYPE_IPV6);
-    plan->gre_ofs = plan->ip_ofs + (plan->ipv6 ? IPV6_HEADER_LEN
-                                    : IP_HEADER_LEN);
-    if (!plan->ipv6) {
+    gre_layout_parse(lay, h, data->header_len, ETH_HEADER_LEN,
+                     ETH_HEADER_LEN + ip_len);
+    if (!lay->ipv6) {
         const struct ip_header *ip;
 
-        ip = ALIGNED_CAST(const struct ip_header *, h + plan->ip_ofs);
+        ip = ALIGNED_CAST(const struct ip_header *, h + lay->l3);
         plan->ip_csum_sum = ~(OVS_FORCE uint16_t) ip->ip_csum;
     }
-
-    greh = ALIGNED_CAST(const struct gre_base_hdr *, h + plan->gre_ofs);
-    flags = ntohs(greh->flags);
-    plan->gre_flags = flags;
-    plan->csum = (flags & GRE_CSUM) != 0;
-    if (flags & GRE_SEQ) {
-        plan->seq_ofs = plan->gre_ofs + gre_seq_offset(flags);
-    }
-    if (greh->protocol == htons(ETH_TYPE_ERSPAN2)) {
-        plan->ts_ofs = (plan->gre_ofs + gre_calc_hlen(flags)
-                        + ERSPAN_V2_TS_OFFSET);
-    }
-    plan->extras = plan->seq_ofs || plan->ts_ofs || plan->csum;
+    plan->csum = lay->csum != 0;
+    plan->extras = lay->seq || lay->ts || plan->csum;
     if (plan->csum) {
         /* The template's checksum and sequence number are still 0. */
-        plan->gre_sum = gre_csum_add(0, h + plan->gre_ofs,
-                                     plan->hdr_len - plan->gre_ofs);
+        plan->gre_sum = gre_csum_add(0, h + lay->gre,
+                                     lay->inner - lay->gre);
     }
 }
 
@@ -248,14 +236,6 @@ gre_erspan_timestamp(void)
     return htonl((uint32_t) (time_wall_usec() / 100));
 }
 
-/* Returns the GRE option at 'ofs' bytes into the GRE header 'greh'. */
-static const ovs_16aligned_be32 *
-gre_option(const struct gre_base_hdr *greh, size_t ofs)
-{
-    return ALIGNED_CAST(const ovs_16aligned_be32 *,
-                        (const uint8_t *) greh + ofs);
-}
-
 /* Fails the parse in progress with drop reason 'reason'. */
 static int
 parse_fail(struct gre_rx_info *info, enum gre_drop reason)
@@ -265,12 +245,12 @@ parse_fail(struct gre_rx_info *info, enum gre_drop reason)
 }
 
 /* Parses the outer IPv4 or IPv6 header of 'packet'.  On success, fills the
- * IP part of 'tnl' and 'info', stores in '*l4' the offset of the header
- * after it, and returns 0.
- * Otherwise returns -EINVAL with the reason in 'info->drop'. */
+ * IP part of 'tnl' and returns the offset of the header after it (for
+ * IPv6, after the extension headers).  Otherwise returns -EINVAL with the
+ * reason in 'info->drop'. */
 static int
 parse_outer_ip(const struct dp_packet *packet, struct flow_tnl *tnl,
-               struct gre_rx_info *info, size_t *l4)
+               struct gre_rx_info *info)
 {
     const uint8_t *base = dp_packet_data(packet);
     size_t size = dp_packet_size(packet);
@@ -317,9 +297,7 @@ parse_outer_ip(const struct dp_packet *packet, struct flow_tnl *tnl,
         tnl->ip_dst = get_16aligned_be32(&ip->ip_dst);
         tnl->ip_tos = ip->ip_tos;
         tnl->ip_ttl = ip->ip_ttl;
-        info->ipv6 = false;
-        *l4 = l3 + ihl;
-        return 0;
+        return l3 + ihl;
     }
 
     case 6: {
@@ -346,70 +324,12 @@ parse_outer_ip(const struct dp_packet *packet, struct flow_tnl *tnl,
         memcpy(&tnl->ipv6_dst, &ip6->ip6_dst, sizeof tnl->ipv6_dst);
         tnl->ip_tos = ntohl(get_16aligned_be32(&ip6->ip6_flow)) >> 20;
         tnl->ip_ttl = ip6->ip6_hlim;
-        info->ipv6 = true;
-        *l4 = packet->l4_ofs;
-        return 0;
+        return packet->l4_ofs;
     }
 
     default:
         return parse_fail(info, GRE_DROP_NOT_IP);
     }
-}
-
-/* Parses the ERSPAN header at 'ers', with 'avail' bytes up to the end of the
- * packet, after a GRE header with 'protocol' and 'flags', into 'tnl' and
- * 'info'.  Returns its length (0 for type I, which has none), or -EINVAL
- * with the reason in 'info->drop'. */
-static int
-parse_erspan(const uint8_t *ers, size_t avail, ovs_be16 protocol,
-             uint16_t flags, struct flow_tnl *tnl, struct gre_rx_info *info)
-{
-    uint32_t word0, word2;
-    int ver, len;
-
-    if (protocol == htons(ETH_TYPE_ERSPAN1) && !(flags & GRE_SEQ)) {
-        /* Type I: the mirrored frame follows the bare GRE header.  It has
-         * no session ID and no version field; it is reported with
-         * tun_id 0 and tun_erspan_ver 0. */
-        tnl->erspan_ver = ERSPAN_VERSION_I;
-        return 0;
-    }
-
-    if (avail < ERSPAN_V1_LEN) {
-        return parse_fail(info, GRE_DROP_ERSPAN_TRUNCATED);
-    }
-    word0 = erspan_word_get(ers, 0);
-    ver = word0 >> ERSPAN_VER_SHIFT;
-    if (ver != (protocol == htons(ETH_TYPE_ERSPAN1)
-                ? ERSPAN_VERSION_II : ERSPAN_VERSION_III)) {
-        return parse_fail(info, GRE_DROP_ERSPAN_VERSION);
-    }
-    info->has_key = true;
-    info->key = htonl(word0 & ERSPAN_SID_BITS);
-    tnl->tun_id = htonll(word0 & ERSPAN_SID_BITS);
-    tnl->flags |= FLOW_TNL_F_KEY;
-    tnl->erspan_ver = ver;
-
-    if (ver == ERSPAN_VERSION_II) {
-        tnl->erspan_idx = erspan_word_get(ers, 1) & ERSPAN_V1_IDX_BITS;
-        return ERSPAN_V1_LEN;
-    }
-
-    if (avail < ERSPAN_V2_LEN) {
-        return parse_fail(info, GRE_DROP_ERSPAN_TRUNCATED);
-    }
-    word2 = erspan_word_get(ers, 2);
-    tnl->erspan_dir = (word2 & ERSPAN_V2_DIR_MASK) >> ERSPAN_V2_DIR_SHIFT;
-    tnl->erspan_hwid = (word2 & ERSPAN_V2_HWID_MASK) >> ERSPAN_V2_HWID_SHIFT;
-    len = ERSPAN_V2_LEN;
-    if (word2 & ERSPAN_V2_O_MASK) {
-        /* An optional platform-specific subheader follows. */
-        len += ERSPAN_V2_PLATFORM_LEN;
-        if (avail < len) {
-            return parse_fail(info, GRE_DROP_ERSPAN_TRUNCATED);
-        }
-    }
-    return len;
 }
 
 /* Checks the GRE flags word 'flags' for a header of 'kind'.  Returns 0 if
@@ -427,6 +347,48 @@ check_gre_flags(uint16_t flags, enum gre_kind kind, struct gre_rx_info *info)
     }
     if (flags & ~(kind == GRE_KIND_GRE ? GRE_KNOWN_FLAGS : GRE_SEQ)) {
         return parse_fail(info, GRE_DROP_GRE_FLAGS);
+    }
+    return 0;
+}
+
+/* Reads the ERSPAN header of 'packet', whose layout is 'info->lay', into
+ * 'tnl' and 'info'.  'truncated' says whether the layout found the ERSPAN
+ * header cut short; its first word is there in any case.  Returns 0, or
+ * -EINVAL with the reason in 'info->drop'. */
+static int
+parse_erspan(const struct dp_packet *packet, bool truncated,
+             struct flow_tnl *tnl, struct gre_rx_info *info)
+{
+    const struct gre_layout *lay = &info->lay;
+    const uint8_t *ers = (const uint8_t *) dp_packet_data(packet)
+                         + lay->erspan;
+    uint32_t word0;
+    int ver;
+
+    word0 = erspan_word_get(ers, 0);
+    ver = word0 >> ERSPAN_VER_SHIFT;
+    if (ver != (lay->proto == htons(ETH_TYPE_ERSPAN1)
+                ? ERSPAN_VERSION_II : ERSPAN_VERSION_III)) {
+        return parse_fail(info, GRE_DROP_ERSPAN_VERSION);
+    }
+    if (truncated) {
+        return parse_fail(info, GRE_DROP_ERSPAN_TRUNCATED);
+    }
+
+    info->has_key = true;
+    info->key = htonl(word0 & ERSPAN_SID_BITS);
+    tnl->tun_id = htonll(word0 & ERSPAN_SID_BITS);
+    tnl->flags |= FLOW_TNL_F_KEY;
+    tnl->erspan_ver = ver;
+    if (ver == ERSPAN_VERSION_II) {
+        tnl->erspan_idx = erspan_word_get(ers, 1) & ERSPAN_V1_IDX_BITS;
+    } else {
+        uint32_t word2 = erspan_word_get(ers, 2);
+
+        tnl->erspan_dir = ((word2 & ERSPAN_V2_DIR_MASK)
+                           >> ERSPAN_V2_DIR_SHIFT);
+        tnl->erspan_hwid = ((word2 & ERSPAN_V2_HWID_MASK)
+                            >> ERSPAN_V2_HWID_SHIFT);
     }
     return 0;
 }
@@ -449,58 +411,51 @@ gre_parse_packet(struct dp_packet *packet, struct flow_tnl *tnl,
                  struct gre_rx_info *info)
 {
     const uint8_t *base = dp_packet_data(packet);
-    const struct gre_base_hdr *greh;
-    size_t l4, avail, hlen;
-    uint16_t flags;
-    int error;
+    size_t size = dp_packet_size(packet);
+    struct gre_layout *lay = &info->lay;
+    int l4, error;
 
     memset(info, 0, sizeof *info);
-    error = parse_outer_ip(packet, tnl, info, &l4);
-    if (error) {
-        return error;
+    l4 = parse_outer_ip(packet, tnl, info);
+    if (l4 < 0) {
+        return l4;
     }
 
     /* As in OVS 3.1, the GRE header and payload run to the end of the
      * frame, whatever the outer length field says beyond the checks
      * above. */
-    avail = dp_packet_size(packet) - l4;
-    if (avail < GRE_BASE_LEN) {
+    error = gre_layout_parse(lay, base, size, packet->l3_ofs, l4);
+    if (l4 + GRE_BASE_LEN > size || l4 > GRE_LAYOUT_MAX_GRE_OFS) {
         return parse_fail(info, GRE_DROP_GRE_TRUNCATED);
     }
-    greh = ALIGNED_CAST(const struct gre_base_hdr *, base + l4);
-    flags = ntohs(greh->flags);
-    info->kind = (greh->protocol == htons(ETH_TYPE_ERSPAN1)
-                  || greh->protocol == htons(ETH_TYPE_ERSPAN2)
-                  ? GRE_KIND_ERSPAN : GRE_KIND_GRE);
-
-    error = check_gre_flags(flags, info->kind, info);
-    if (error) {
-        return error;
+    if (check_gre_flags(lay->gre_flags, lay->kind, info)) {
+        return -EINVAL;
     }
-    hlen = gre_calc_hlen(flags);
-    if (hlen > avail) {
+    if (gre_layout_gre_end(lay) > size) {
         return parse_fail(info, GRE_DROP_GRE_TRUNCATED);
     }
 
-    if (flags & GRE_KEY) {
+    if (lay->key) {
         info->has_key = true;
-        info->key = get_16aligned_be32(gre_option(greh,
-                                                  gre_key_offset(flags)));
+        info->key = get_16aligned_be32(ALIGNED_CAST(
+                                           const ovs_16aligned_be32 *,
+                                           base + lay->key));
         tnl->tun_id = be32_to_be64(info->key);
         tnl->flags |= FLOW_TNL_F_KEY;
     }
-    if (flags & GRE_SEQ) {
+    if (lay->seq) {
         info->has_seq = true;
-        info->seq = ntohl(get_16aligned_be32(
-                              gre_option(greh, gre_seq_offset(flags))));
+        info->seq = ntohl(get_16aligned_be32(ALIGNED_CAST(
+                                                 const ovs_16aligned_be32 *,
+                                                 base + lay->seq)));
     }
-    if (flags & GRE_CSUM) {
+    if (lay->csum) {
         info->has_csum = true;
         tnl->flags |= FLOW_TNL_F_CSUM;
     }
 
-    if (info->kind == GRE_KIND_GRE) {
-        uint16_t proto = ntohs(greh->protocol);
+    if (lay->kind == GRE_KIND_GRE) {
+        uint16_t proto = ntohs(lay->proto);
 
         info->attributable = true;
         if (proto == ETH_TYPE_TEB) {
@@ -510,25 +465,31 @@ gre_parse_packet(struct dp_packet *packet, struct flow_tnl *tnl,
         } else {
             return parse_fail(info, GRE_DROP_GRE_PROTO);
         }
+    } else if (!lay->erspan) {
+        /* Type I: the mirrored frame follows the bare GRE header.  It has
+         * no session ID and no version field; it is reported with
+         * tun_id 0 and tun_erspan_ver 0. */
+        tnl->erspan_ver = ERSPAN_VERSION_I;
+        info->attributable = true;
+        info->packet_type = htonl(PT_ETH);
     } else {
-        int ers_len = parse_erspan(base + l4 + hlen, avail - hlen,
-                                   greh->protocol, flags, tnl, info);
-
-        if (ers_len < 0) {
-            return ers_len;
+        if (lay->erspan + ERSPAN_V1_LEN > size) {
+            return parse_fail(info, GRE_DROP_ERSPAN_TRUNCATED);
+        }
+        if (parse_erspan(packet, error != 0, tnl, info)) {
+            return -EINVAL;
         }
         info->attributable = true;
         info->packet_type = htonl(PT_ETH);
-        hlen += ers_len;
     }
 
     /* Last, so that a bad checksum can be counted on its port.  A packet
      * flagged for segmentation is an aggregate of segments that the
      * kernel's GRO coalesced after checking each one's checksums: its GRE
      * checksum is the first segment's, and says nothing of the rest. */
-    if ((flags & GRE_CSUM) && !dp_packet_hwol_is_tso(packet)
-        && gre_csum(greh, avail)) {
+    if (lay->csum && !dp_packet_hwol_is_tso(packet)
+        && gre_csum(base + lay->gre, size - lay->gre)) {
         return parse_fail(info, GRE_DROP_GRE_CSUM);
     }
-    return l4 + hlen;
+    return lay->inner;
 }

@@ -50,6 +50,7 @@
 #include "compiler.h"
 #include "dp-packet.h"
 #include "gre-csum.h"
+#include "gre-layout.h"
 #include "gre-stats.h"
 #include "gre-type.h"
 #include "gre-wire.h"
@@ -68,17 +69,13 @@ int gre_build_header(enum gre_kind, const struct gre_options *,
                      struct ovs_action_push_tnl *,
                      const struct netdev_tnl_build_header_params *);
 
-/* What gre_push_header() patches in one header template. */
+/* What gre_push_header() patches in one header template: the template's
+ * layout (whose 'inner' is the template's length) and what can be
+ * computed once for every copy of it. */
 struct gre_push_plan {
-    uint16_t hdr_len;           /* Whole template. */
-    uint16_t ip_ofs;            /* Outer IP header. */
-    uint16_t gre_ofs;           /* GRE header. */
-    uint16_t gre_flags;         /* Host byte order. */
-    uint16_t seq_ofs;           /* From the start; 0 if no sequence. */
-    uint16_t ts_ofs;            /* ERSPAN v2 timestamp; 0 if none. */
+    struct gre_layout lay;
     uint16_t ip_csum_sum;       /* IPv4: one's complement of the
                                  * template's checksum, host order. */
-    bool ipv6;
     bool csum;                  /* GRE checksum to compute. */
     bool extras;                /* Any of sequence, timestamp, checksum. */
     uint64_t gre_sum;           /* With 'csum': partial checksum of the
@@ -123,9 +120,10 @@ gre_push_header(struct dp_packet *packet,
                 const struct gre_push_plan *plan, uint32_t seq,
                 ovs_be32 timestamp)
 {
-    size_t hdr_len = plan->hdr_len;
+    const struct gre_layout *lay = &plan->lay;
+    size_t hdr_len = lay->inner;
     size_t size = dp_packet_size(packet) + hdr_len;
-    size_t l3_len = size - plan->ip_ofs;
+    size_t l3_len = size - lay->l3;
     uint8_t *h = dp_packet_data(packet);
 
     if (OVS_LIKELY(dp_packet_headroom(packet) >= hdr_len)) {
@@ -140,17 +138,17 @@ gre_push_header(struct dp_packet *packet,
 
     packet->packet_type = htonl(PT_ETH);
     dp_packet_reset_offsets(packet);
-    packet->l3_ofs = plan->ip_ofs;
-    packet->l4_ofs = plan->gre_ofs;
+    packet->l3_ofs = lay->l3;
+    packet->l4_ofs = lay->gre;
 
-    if (plan->ipv6) {
+    if (lay->ipv6) {
         struct ovs_16aligned_ip6_hdr *ip6;
 
-        ip6 = ALIGNED_CAST(struct ovs_16aligned_ip6_hdr *, h + plan->ip_ofs);
+        ip6 = ALIGNED_CAST(struct ovs_16aligned_ip6_hdr *, h + lay->l3);
         ip6->ip6_plen = htons(l3_len - IPV6_HEADER_LEN);
     } else {
         struct ip_header *ip = ALIGNED_CAST(struct ip_header *,
-                                            h + plan->ip_ofs);
+                                            h + lay->l3);
         ovs_be16 tot_len = htons(l3_len);
 
         /* The template's total length is 0: adding the length to the
@@ -164,14 +162,12 @@ gre_push_header(struct dp_packet *packet,
     if (OVS_LIKELY(!plan->extras)) {
         return;
     }
-    if (plan->seq_ofs) {
-        put_16aligned_be32(ALIGNED_CAST(ovs_16aligned_be32 *,
-                                        h + plan->seq_ofs),
+    if (lay->seq) {
+        put_16aligned_be32(ALIGNED_CAST(ovs_16aligned_be32 *, h + lay->seq),
                            htonl(seq));
     }
-    if (plan->ts_ofs) {
-        put_16aligned_be32(ALIGNED_CAST(ovs_16aligned_be32 *,
-                                        h + plan->ts_ofs),
+    if (lay->ts) {
+        put_16aligned_be32(ALIGNED_CAST(ovs_16aligned_be32 *, h + lay->ts),
                            timestamp);
     }
     if (plan->csum) {
@@ -181,14 +177,13 @@ gre_push_header(struct dp_packet *packet,
          * written, which would wait for those stores; the header is a
          * whole number of 16-bit words, so the sums add up to the same
          * checksum. */
-        ovs_be16 *csum_opt = ALIGNED_CAST(ovs_be16 *,
-                                          h + plan->gre_ofs + GRE_BASE_LEN);
+        ovs_be16 *csum_opt = ALIGNED_CAST(ovs_be16 *, h + lay->csum);
         uint64_t sum = plan->gre_sum;
 
-        if (plan->seq_ofs) {
+        if (lay->seq) {
             sum += (OVS_FORCE uint32_t) htonl(seq);
         }
-        if (plan->ts_ofs) {
+        if (lay->ts) {
             sum += (OVS_FORCE uint32_t) timestamp;
         }
         sum = gre_csum_add(sum, h + hdr_len, size - hdr_len);
@@ -199,8 +194,7 @@ gre_push_header(struct dp_packet *packet,
 /* What a received packet's tunnel headers say, beyond the tunnel metadata
  * (addresses, key, ERSPAN fields) written into its 'struct flow_tnl'. */
 struct gre_rx_info {
-    enum gre_kind kind;         /* From the GRE protocol. */
-    bool ipv6;                  /* Outer IPv6 (addresses in 'tnl'). */
+    struct gre_layout lay;      /* Kind, outer IPv6 and the offsets. */
     bool has_key;
     ovs_be32 key;               /* GRE key, or the ERSPAN session ID. */
     bool has_seq;

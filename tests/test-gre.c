@@ -84,7 +84,7 @@ print_verdict(const char *hex)
         struct ds s = DS_EMPTY_INITIALIZER;
 
         ds_put_format(&s, "%sok %s", prefix,
-                      info.kind == GRE_KIND_ERSPAN ? "erspan" : "gre");
+                      info.lay.kind == GRE_KIND_ERSPAN ? "erspan" : "gre");
         if (info.has_key) {
             ds_put_format(&s, " key=%#"PRIx32, ntohl(info.key));
         } else {
