@@ -709,9 +709,7 @@ gre_dp_pop_batch(const struct gre_type *type, struct dp_packet_batch *batch)
         dp_packet_batch_refill(batch, packet, i);
     }
     count_rx(run_port, run_n, run_bytes);
-    if (n_aggregates) {
-        gre_offload_count_rx_aggregates(n_aggregates);
-    }
+    gre_offload_count(GRE_OFFLOAD_RX_AGGREGATES, n_aggregates);
 
     if (userspace_tso_enabled()) {
         gre_offload_gro(batch);

@@ -286,19 +286,8 @@ gro_merge(struct gro_seg *run[], size_t n)
     }
 
     d = dp_packet_data(m);
-    if (head->g.ipv6) {
-        struct ovs_16aligned_ip6_hdr *ip6 =
-            ALIGNED_CAST(struct ovs_16aligned_ip6_hdr *, d + head->g.l3);
-
-        ip6->ip6_plen = htons(total - head->g.l3 - IPV6_HEADER_LEN);
-    } else {
-        struct ip_header *ip = ALIGNED_CAST(struct ip_header *,
-                                            d + head->g.l3);
-
-        ip->ip_tot_len = htons(total - head->g.l3);
-        ip->ip_csum = 0;
-        ip->ip_csum = gre_csum(ip, IP_HEADER_LEN);
-    }
+    gre_ip_fix(d + head->g.l3, head->g.ipv6, total - head->g.l3,
+               IP_HEADER_LEN, 0);
 
     tcp = ALIGNED_CAST(struct tcp_header *, d + head->g.l4);
     tcp->tcp_ctl = htons((ntohs(tcp->tcp_ctl) & ~TCP_PSH)
@@ -403,7 +392,7 @@ gre_offload_gro(struct dp_packet_batch *batch)
         batch->packets[i] = out[i];
     }
     batch->count = n_out;
-    if (n_made || n_bad) {
-        gre_offload_count_gro(n_merged, n_made, n_bad);
-    }
+    gre_offload_count(GRE_OFFLOAD_GRO_SEGMENTS, n_merged);
+    gre_offload_count(GRE_OFFLOAD_GRO_PACKETS, n_made);
+    gre_offload_count(GRE_OFFLOAD_GRO_CSUM_BAD, n_bad);
 }

@@ -56,207 +56,6 @@ static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 20);
 /* The offload flags that ask for work in software. */
 #define GSO_TX_FLAGS (DP_PACKET_OL_TX_TCP_SEG | DP_PACKET_OL_TX_L4_MASK)
 
-/* Totals, see 'struct gre_offload_stats'. */
-static atomic_uint64_t tx_resolved;
-static atomic_uint64_t gso_packets;
-static atomic_uint64_t gso_segments;
-static atomic_uint64_t gso_dropped;
-static atomic_uint64_t gro_segments;
-static atomic_uint64_t gro_packets;
-static atomic_uint64_t gro_csum_bad;
-static atomic_uint64_t rx_aggregates;
-
-static void
-count(atomic_uint64_t *counter, uint64_t n)
-{
-    uint64_t orig;
-
-    atomic_add_relaxed(counter, n, &orig);
-}
-
-static uint64_t
-read_counter(atomic_uint64_t *counter)
-{
-    uint64_t value;
-
-    atomic_read_relaxed(counter, &value);
-    return value;
-}
-
-/* Fills 's' with the totals since start-up. */
-void
-gre_offload_stats_read(struct gre_offload_stats *s)
-{
-    s->tx_resolved = read_counter(&tx_resolved);
-    s->gso_packets = read_counter(&gso_packets);
-    s->gso_segments = read_counter(&gso_segments);
-    s->gso_dropped = read_counter(&gso_dropped);
-    s->gro_segments = read_counter(&gro_segments);
-    s->gro_packets = read_counter(&gro_packets);
-    s->gro_csum_bad = read_counter(&gro_csum_bad);
-    s->rx_aggregates = read_counter(&rx_aggregates);
-}
-
-/* Adds one batch's receive coalescing to the totals. */
-void
-gre_offload_count_gro(uint32_t segments, uint32_t packets, uint32_t csum_bad)
-{
-    count(&gro_segments, segments);
-    count(&gro_packets, packets);
-    count(&gro_csum_bad, csum_bad);
-}
-
-/* Counts 'n' aggregates received from the underlay and decapsulated. */
-void
-gre_offload_count_rx_aggregates(uint32_t n)
-{
-    count(&rx_aggregates, n);
-}
-
-/* Finds the IPv4 or IPv6 header and the TCP or UDP header of the packet
- * that starts 'ofs' bytes into 'p''s data: an Ethernet frame (with at most
- * two VLAN tags) if 'is_eth', otherwise an IP packet.  Returns 0 and fills
- * 'g', or -EINVAL if the packet is not TCP or UDP over IPv4 (without
- * fragments) or IPv6 (without extension headers), or is cut short. */
-int
-gre_l4_geom_parse(const struct dp_packet *p, uint16_t ofs, bool is_eth,
-                  struct gre_l4_geom *g)
-{
-    const uint8_t *d = dp_packet_data(p);
-    size_t size = dp_packet_size(p);
-    size_t o = ofs;
-    ovs_be16 type;
-
-    if (is_eth) {
-        if (size < o + ETH_HEADER_LEN) {
-            return -EINVAL;
-        }
-        type = get_unaligned_be16(ALIGNED_CAST(const ovs_be16 *,
-                                                 d + o + 2 * ETH_ADDR_LEN));
-        o += ETH_HEADER_LEN;
-        for (int i = 0; i < 2 && eth_type_vlan(type); i++) {
-            if (size < o + VLAN_HEADER_LEN) {
-                return -EINVAL;
-            }
-            type = get_unaligned_be16(ALIGNED_CAST(const ovs_be16 *,
-                                                     d + o + 2));
-            o += VLAN_HEADER_LEN;
-        }
-    } else {
-        if (size <= o) {
-            return -EINVAL;
-        }
-        type = (d[o] >> 4 == 4 ? htons(ETH_TYPE_IP)
-                : d[o] >> 4 == 6 ? htons(ETH_TYPE_IPV6) : 0);
-    }
-
-    g->l3 = o;
-    if (type == htons(ETH_TYPE_IP)) {
-        const struct ip_header *ip;
-        size_t ihl;
-
-        if (size < o + IP_HEADER_LEN) {
-            return -EINVAL;
-        }
-        ip = ALIGNED_CAST(const struct ip_header *, d + o);
-        ihl = IP_IHL(ip->ip_ihl_ver) * 4;
-        if (IP_VER(ip->ip_ihl_ver) != 4 || ihl < IP_HEADER_LEN
-            || ip->ip_frag_off & htons(IP_MORE_FRAGMENTS | IP_FRAG_OFF_MASK)) {
-            return -EINVAL;
-        }
-        g->ipv6 = false;
-        g->proto = ip->ip_proto;
-        g->l4 = o + ihl;
-        g->end = o + ntohs(ip->ip_tot_len);
-    } else if (type == htons(ETH_TYPE_IPV6)) {
-        const struct ovs_16aligned_ip6_hdr *ip6;
-
-        if (size < o + IPV6_HEADER_LEN) {
-            return -EINVAL;
-        }
-        ip6 = ALIGNED_CAST(const struct ovs_16aligned_ip6_hdr *, d + o);
-        g->ipv6 = true;
-        g->proto = ip6->ip6_nxt;
-        g->l4 = o + IPV6_HEADER_LEN;
-        g->end = g->l4 + ntohs(ip6->ip6_plen);
-    } else {
-        return -EINVAL;
-    }
-    if (g->end > size || g->l4 > g->end) {
-        return -EINVAL;
-    }
-
-    if (g->proto == IPPROTO_TCP) {
-        const struct tcp_header *tcp;
-        size_t thl;
-
-        if (g->end < g->l4 + TCP_HEADER_LEN) {
-            return -EINVAL;
-        }
-        tcp = ALIGNED_CAST(const struct tcp_header *, d + g->l4);
-        thl = TCP_OFFSET(tcp->tcp_ctl) * 4;
-        if (thl < TCP_HEADER_LEN || g->end < g->l4 + thl) {
-            return -EINVAL;
-        }
-        g->hdr_len = g->l4 + thl;
-    } else if (g->proto == IPPROTO_UDP) {
-        if (g->end < g->l4 + UDP_HEADER_LEN) {
-            return -EINVAL;
-        }
-        g->hdr_len = g->l4 + UDP_HEADER_LEN;
-    } else {
-        return -EINVAL;
-    }
-    return 0;
-}
-
-/* Returns the partial sum over the pseudo-header of the packet whose
- * headers 'g' locates in 'd', from its IP header's addresses, length and
- * 'g->proto'. */
-uint32_t
-gre_l4_pseudo_sum(const uint8_t *d, const struct gre_l4_geom *g)
-{
-    if (g->ipv6) {
-        return packet_csum_pseudoheader6(
-            ALIGNED_CAST(const struct ovs_16aligned_ip6_hdr *, d + g->l3));
-    }
-    return packet_csum_pseudoheader(
-        ALIGNED_CAST(const struct ip_header *, d + g->l3));
-}
-
-/* Computes and writes the TCP or UDP checksum of the packet whose headers
- * 'g' locates in 'd', from its IP header's length, the bytes from the L4
- * header to 'summed_end' and 'rest_sum', the partial sum (gre_csum_add())
- * of the bytes after 'summed_end', which must be an even number of bytes
- * into the L4 header. */
-static void
-l4_csum_write(uint8_t *d, const struct gre_l4_geom *g, size_t summed_end,
-              uint64_t rest_sum)
-{
-    uint64_t sum = gre_l4_pseudo_sum(d, g) + rest_sum;
-    ovs_be16 *field;
-
-    if (g->proto == IPPROTO_TCP) {
-        field = &ALIGNED_CAST(struct tcp_header *, d + g->l4)->tcp_csum;
-    } else {
-        field = &ALIGNED_CAST(struct udp_header *, d + g->l4)->udp_csum;
-    }
-    *field = 0;
-    *field = gre_csum_finish(gre_csum_add(sum, d + g->l4,
-                                          summed_end - g->l4));
-    if (g->proto == IPPROTO_UDP && !*field) {
-        *field = htons(0xffff);
-    }
-}
-
-/* Computes and writes the TCP or UDP checksum of the packet whose headers
- * 'g' locates in 'd', from its IP header's length. */
-static void
-l4_csum_fill(uint8_t *d, const struct gre_l4_geom *g)
-{
-    l4_csum_write(d, g, g->end, 0);
-}
-
 /* Transmit: the push. */
 
 /* Returns the MTU of the interface by which the route to the outer
@@ -331,9 +130,9 @@ gre_offload_tx_prepare(struct dp_packet *p, const struct gre_push_plan *plan,
         }
     }
 
-    l4_csum_fill(dp_packet_data(p), &g);
+    gre_l4_csum_write(dp_packet_data(p), &g, g.end, 0);
     dp_packet_reset_offload(p);
-    count(&tx_resolved, 1);
+    gre_offload_count(GRE_OFFLOAD_TX_RESOLVED, 1);
     return 1;
 }
 
@@ -408,25 +207,6 @@ gso_outer_parse(const struct dp_packet *p, struct gre_layout *lay)
     return 0;
 }
 
-/* Sets the length field of the IPv4 or IPv6 header at 'ip', of a packet
- * 'len' bytes long; for IPv4, adds 'id_inc' to the id and computes the
- * checksum of the 'ihl'-byte header. */
-static void
-ip_fix(uint8_t *ip, bool ipv6, size_t len, size_t ihl, uint16_t id_inc)
-{
-    if (ipv6) {
-        ALIGNED_CAST(struct ovs_16aligned_ip6_hdr *, ip)->ip6_plen =
-            htons(len - IPV6_HEADER_LEN);
-    } else {
-        struct ip_header *ip4 = ALIGNED_CAST(struct ip_header *, ip);
-
-        ip4->ip_tot_len = htons(len);
-        ip4->ip_id = htons(ntohs(ip4->ip_id) + id_inc);
-        ip4->ip_csum = 0;
-        ip4->ip_csum = gre_csum(ip4, ihl);
-    }
-}
-
 /* Writes the lengths, checksums and sequence numbers of segment 'i' (of
  * 'n') in 'd', 'size' bytes, whose inner headers 'g' locates (with 'end'
  * not yet updated), and whose outer headers, if 'lay' is nonnull, 'lay'
@@ -442,7 +222,7 @@ gso_fix_segment(uint8_t *d, size_t size, const struct gre_l4_geom *g,
     struct tcp_header *tcp = ALIGNED_CAST(struct tcp_header *, d + g->l4);
     uint16_t ctl = ntohs(tcp->tcp_ctl);
 
-    ip_fix(d + g->l3, g->ipv6, size - g->l3, g->l4 - g->l3, i);
+    gre_ip_fix(d + g->l3, g->ipv6, size - g->l3, g->l4 - g->l3, i);
 
     put_16aligned_be32(&tcp->tcp_seq,
                        htonl(ntohl(get_16aligned_be32(&tcp->tcp_seq))
@@ -454,12 +234,12 @@ gso_fix_segment(uint8_t *d, size_t size, const struct gre_l4_geom *g,
         ctl &= ~TCP_CWR;
     }
     tcp->tcp_ctl = htons(ctl);
-    l4_csum_write(d, g, g->hdr_len, payload_sum);
+    gre_l4_csum_write(d, g, g->hdr_len, payload_sum);
 
     if (!lay) {
         return;
     }
-    ip_fix(d + lay->l3, lay->ipv6, size - lay->l3, IP_HEADER_LEN, 0);
+    gre_ip_fix(d + lay->l3, lay->ipv6, size - lay->l3, IP_HEADER_LEN, 0);
     if (lay->seq) {
         ovs_16aligned_be32 *seq = ALIGNED_CAST(ovs_16aligned_be32 *,
                                                d + lay->seq);
@@ -568,7 +348,7 @@ sink_add(struct gso_sink *sink, struct dp_packet *p)
 static void
 gso_drop(struct dp_packet *p, const struct netdev *netdev, const char *why)
 {
-    count(&gso_dropped, 1);
+    gre_offload_count(GRE_OFFLOAD_GSO_DROPPED, 1);
     COVERAGE_INC(gre_gso_dropped);
     VLOG_WARN_RL(&rl, "%s: packet dropped: %s", netdev_get_name(netdev), why);
     dp_packet_delete(p);
@@ -602,8 +382,8 @@ gso_segment(struct dp_packet *p, const struct gre_l4_geom *g,
         seg->l4_ofs = lay ? lay->gre : g->l4;
         sink_add(sink, seg);
     }
-    count(&gso_packets, 1);
-    count(&gso_segments, n);
+    gre_offload_count(GRE_OFFLOAD_GSO_PACKETS, 1);
+    gre_offload_count(GRE_OFFLOAD_GSO_SEGMENTS, n);
     dp_packet_delete(p);
 }
 
@@ -622,9 +402,9 @@ static void
 gso_resolve(struct dp_packet *p, const struct gre_l4_geom *g,
             struct gso_sink *sink)
 {
-    l4_csum_fill(dp_packet_data(p), g);
+    gre_l4_csum_write(dp_packet_data(p), g, g->end, 0);
     dp_packet_reset_offload(p);
-    count(&tx_resolved, 1);
+    gre_offload_count(GRE_OFFLOAD_TX_RESOLVED, 1);
     sink_add(sink, p);
 }
 

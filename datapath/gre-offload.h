@@ -76,6 +76,7 @@
  *     and right checksums; it never merges across batches. */
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct dp_packet;
@@ -102,6 +103,10 @@ struct gre_l4_geom {
 int gre_l4_geom_parse(const struct dp_packet *, uint16_t ofs, bool is_eth,
                       struct gre_l4_geom *);
 uint32_t gre_l4_pseudo_sum(const uint8_t *data, const struct gre_l4_geom *);
+void gre_l4_csum_write(uint8_t *data, const struct gre_l4_geom *,
+                       size_t summed_end, uint64_t rest_sum);
+void gre_ip_fix(uint8_t *ip, bool ipv6, size_t len, size_t ihl,
+                uint16_t id_inc);
 
 int gre_offload_path_mtu(const struct ovs_action_push_tnl *,
                          const struct gre_push_plan *);
@@ -134,9 +139,20 @@ struct gre_offload_stats {
                                  * and decapsulated. */
 };
 
+/* The totals, as counters to add to. */
+enum gre_offload_counter {
+    GRE_OFFLOAD_TX_RESOLVED,
+    GRE_OFFLOAD_GSO_PACKETS,
+    GRE_OFFLOAD_GSO_SEGMENTS,
+    GRE_OFFLOAD_GSO_DROPPED,
+    GRE_OFFLOAD_GRO_SEGMENTS,
+    GRE_OFFLOAD_GRO_PACKETS,
+    GRE_OFFLOAD_GRO_CSUM_BAD,
+    GRE_OFFLOAD_RX_AGGREGATES,
+    GRE_OFFLOAD_N_COUNTERS
+};
+
 void gre_offload_stats_read(struct gre_offload_stats *);
-void gre_offload_count_gro(uint32_t segments, uint32_t packets,
-                           uint32_t csum_bad);
-void gre_offload_count_rx_aggregates(uint32_t);
+void gre_offload_count(enum gre_offload_counter, uint64_t n);
 
 #endif /* gre-offload.h */
