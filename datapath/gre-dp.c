@@ -47,6 +47,17 @@ static atomic_uint32_t orphan_tx_seq[GRE_N_TYPES];
 
 /* Transmit. */
 
+/* What one push of a header template needs, for a whole batch. */
+struct push_ctx {
+    const struct ovs_action_push_tnl *data;
+    struct gre_push_plan plan;
+    struct gre_port *port;      /* The sending port, or NULL. */
+    struct gre_stats *stats;    /* The port's counters, or its type's. */
+    atomic_uint32_t *seqp;      /* Where sequence numbers come from. */
+    ovs_be32 ts;                /* ERSPAN type III timestamp. */
+    int path_mtu;               /* 0 until the TSO path looks it up. */
+};
+
 /* Fills 'k' with the endpoints and key of the header template 'h', laid
  * out as 'lay' says. */
 static void
@@ -88,80 +99,81 @@ has_offload_flags(const struct dp_packet *packet)
     return dp_packet_hwol_is_tso(packet) || dp_packet_hwol_l4_mask(packet);
 }
 
-/* Reads the header template in 'data' into 'plan' and finds what sends it:
- * the counters to add to and the sequence number to draw from.  Returns
- * the port, or NULL (the counters and sequence are then per type). */
-static struct gre_port *
-prepare_push(const struct gre_type *type,
-             const struct ovs_action_push_tnl *data,
-             struct gre_push_plan *plan, struct gre_stats **stats,
-             atomic_uint32_t **seqp)
+/* Reads the header template in 'data' into 'ctx' and finds what sends it:
+ * the port whose counters to add to and whose sequence numbers to draw
+ * from (the type's if no port sends it). */
+static void
+push_ctx_init(struct push_ctx *ctx, const struct gre_type *type,
+              const struct ovs_action_push_tnl *data)
 {
     struct gre_port_key key;
-    struct gre_port *port;
 
-    gre_push_plan_init(plan, data);
-    template_key((const uint8_t *) data->header, &plan->lay, &key);
-    port = gre_port_lookup_tx(&key);
-    *stats = port ? &port->stats : gre_type_stats(type);
-    *seqp = port ? &port->tx_seq : &orphan_tx_seq[type->index];
-    return port;
+    ctx->data = data;
+    gre_push_plan_init(&ctx->plan, data);
+    template_key((const uint8_t *) data->header, &ctx->plan.lay, &key);
+    ctx->port = gre_port_lookup_tx(&key);
+    ctx->stats = ctx->port ? &ctx->port->stats : gre_type_stats(type);
+    ctx->seqp = (ctx->port ? &ctx->port->tx_seq
+                 : &orphan_tx_seq[type->index]);
+    ctx->ts = ctx->plan.lay.ts ? gre_erspan_timestamp() : 0;
+    ctx->path_mtu = 0;
 }
 
-/* Reserves 'n' consecutive sequence numbers from '*seqp' if 'plan' sends
- * sequence numbers, and returns the first. */
+/* Reserves 'n' consecutive sequence numbers for 'ctx' if its template
+ * sends sequence numbers, and returns the first. */
 static uint32_t
-reserve_seq(const struct gre_push_plan *plan, atomic_uint32_t *seqp,
-            uint32_t n)
+reserve_seq(const struct push_ctx *ctx, uint32_t n)
 {
     uint32_t first = 0;
 
-    if (plan->lay.seq && n) {
-        atomic_add_relaxed(seqp, n, &first);
+    if (ctx->plan.lay.seq && n) {
+        atomic_add_relaxed(ctx->seqp, n, &first);
     }
     return first;
 }
 
-/* Pushes the header in 'data' on 'packet', which carries offload flags, as
- * gre_dp_push_batch() does for packet 'i' of a batch of 'size', laid out
- * as 'plan' says, for a path of MTU '*path_mtu' (0 until it is looked up
- * here).  The packet needs one sequence number per segment: if it will be
- * segmented, a new block is reserved from 'seqp' for its segments and the
- * rest of the batch, and '*seq' is moved so that packet 'j' after it takes
- * '*seq + j' from that block (the rest of the old block is a gap).
- * Returns the number of segments, or 0 if the packet cannot be honoured;
- * the caller then drops it. */
-static uint32_t
-push_offloaded(struct dp_packet *packet,
-               const struct ovs_action_push_tnl *data,
-               const struct gre_push_plan *plan, atomic_uint32_t *seqp,
-               uint32_t *seq, size_t i, size_t size, ovs_be32 ts,
-               int *path_mtu)
+/* Pushes the header of 'ctx' on 'packet', a TSO packet that will be
+ * segmented into 'n' segments of 'mss' bytes of payload, giving its first
+ * segment sequence number 'seq'. */
+static void
+push_segmented(const struct push_ctx *ctx, struct dp_packet *packet,
+               uint32_t seq, uint16_t mss)
 {
-    struct gre_push_plan whole;
-    uint32_t n, first;
-    uint16_t mss;
-
-    if (!*path_mtu) {
-        *path_mtu = gre_offload_path_mtu(data, plan);
-    }
-    n = gre_offload_tx_prepare(packet, plan, *path_mtu, &mss);
-    if (n <= 1) {
-        if (n) {
-            gre_push_header(packet, data, plan, *seq + i, ts);
-        }
-        return n;
-    }
-
-    first = reserve_seq(plan, seqp, n + (size - i - 1));
-    *seq = first + n - (i + 1);
+    struct gre_push_plan whole = ctx->plan;
 
     /* Each segment gets its own GRE checksum on output: none to compute
      * over the whole packet here. */
-    whole = *plan;
     whole.csum = false;
-    gre_push_header(packet, data, &whole, first, ts);
+    gre_push_header(packet, ctx->data, &whole, seq, ctx->ts);
     gre_offload_tx_mark(packet, &whole, mss);
+}
+
+/* Pushes the header of 'ctx' on 'packet', which carries offload flags and
+ * is packet 'i' of a batch of 'size' that takes sequence numbers from
+ * '*seq' on (packet 'j' takes '*seq + j').  A packet to be segmented needs
+ * one sequence number per segment: a new block is reserved for its
+ * segments and the rest of the batch, and '*seq' is moved so that the
+ * packets after it take their numbers from that block (the rest of the old
+ * block is a gap).  Returns the number of packets that leave, or 0 if the
+ * packet cannot be honoured; the caller then drops it. */
+static uint32_t
+push_offloaded(struct push_ctx *ctx, struct dp_packet *packet, size_t i,
+               size_t size, uint32_t *seq)
+{
+    uint32_t n, first;
+    uint16_t mss;
+
+    if (!ctx->path_mtu) {
+        ctx->path_mtu = gre_offload_path_mtu(ctx->data, &ctx->plan);
+    }
+    n = gre_offload_tx_prepare(packet, &ctx->plan, ctx->path_mtu, &mss);
+    if (n == 1) {
+        gre_push_header(packet, ctx->data, &ctx->plan, *seq + i, ctx->ts);
+    } else if (n > 1) {
+        first = reserve_seq(ctx, n + (size - i - 1));
+        *seq = first + n - (i + 1);
+        push_segmented(ctx, packet, first, mss);
+    }
     return n;
 }
 
@@ -176,37 +188,31 @@ gre_dp_push_batch(const struct gre_type *type, const char *name,
                   const struct ovs_action_push_tnl *data)
 {
     size_t i, size = dp_packet_batch_size(batch);
-    struct gre_push_plan plan, p;
+    struct push_ctx ctx;
+    struct gre_push_plan p;
     odp_port_t out_port;
-    struct gre_port *port;
-    struct gre_stats *stats;
-    atomic_uint32_t *seqp;
     struct dp_packet *packet;
     uint32_t seq, n_ok = 0;
     uint64_t bytes = 0;
-    int path_mtu = 0;
-    ovs_be32 ts;
 
-    port = prepare_push(type, data, &plan, &stats, &seqp);
+    push_ctx_init(&ctx, type, data);
     /* Numbers for the whole batch in one atomic add; a packet to be
      * segmented takes a block of its own (see push_offloaded()).  A packet
      * dropped below leaves a gap, as a packet lost on the way would. */
-    seq = reserve_seq(&plan, seqp, size);
-    ts = plan.lay.ts ? gre_erspan_timestamp() : 0;
+    seq = reserve_seq(&ctx, size);
     /* 'p' is a copy whose address goes nowhere, so that the compiler can
      * keep it in registers across the stores into the packets. */
-    p = plan;
+    p = ctx.plan;
     out_port = data->out_port;
 
     DP_PACKET_BATCH_REFILL_FOR_EACH (i, size, packet, batch) {
         bytes += dp_packet_size(packet);
         if (OVS_UNLIKELY(has_offload_flags(packet))) {
-            uint32_t n = push_offloaded(packet, data, &plan, seqp, &seq, i,
-                                        size, ts, &path_mtu);
+            uint32_t n = push_offloaded(&ctx, packet, i, size, &seq);
 
             if (!n) {
                 bytes -= dp_packet_size(packet);
-                gre_stats_add(&stats->drops[GRE_DROP_TX_OFFLOAD], 1);
+                gre_stats_add(&ctx.stats->drops[GRE_DROP_TX_OFFLOAD], 1);
                 VLOG_WARN_RL(&rl, "%s: packet with offload flags that "
                              "cannot be segmented or checksummed in "
                              "software: dropped", name);
@@ -215,16 +221,16 @@ gre_dp_push_batch(const struct gre_type *type, const char *name,
             }
             n_ok += n - 1;
         } else {
-            gre_push_header(packet, data, &p, seq + i, ts);
+            gre_push_header(packet, data, &p, seq + i, ctx.ts);
         }
         n_ok++;
         pkt_metadata_init(&packet->md, out_port);
         dp_packet_batch_refill(batch, packet, i);
     }
 
-    if (n_ok && port) {
-        gre_stats_add(&stats->tx_packets, n_ok);
-        gre_stats_add(&stats->tx_bytes, bytes);
+    if (n_ok && ctx.port) {
+        gre_stats_add(&ctx.stats->tx_packets, n_ok);
+        gre_stats_add(&ctx.stats->tx_bytes, bytes);
     }
 }
 
@@ -235,18 +241,14 @@ void
 gre_dp_push_one(const struct gre_type *type, struct dp_packet *packet,
                 const struct ovs_action_push_tnl *data)
 {
-    struct gre_push_plan plan;
-    struct gre_port *port;
-    struct gre_stats *stats;
-    atomic_uint32_t *seqp;
     uint64_t bytes = dp_packet_size(packet);
+    struct push_ctx ctx;
 
-    port = prepare_push(type, data, &plan, &stats, &seqp);
-    gre_push_header(packet, data, &plan, reserve_seq(&plan, seqp, 1),
-                    plan.lay.ts ? gre_erspan_timestamp() : 0);
-    if (port) {
-        gre_stats_add(&stats->tx_packets, 1);
-        gre_stats_add(&stats->tx_bytes, bytes);
+    push_ctx_init(&ctx, type, data);
+    gre_push_header(packet, data, &ctx.plan, reserve_seq(&ctx, 1), ctx.ts);
+    if (ctx.port) {
+        gre_stats_add(&ctx.stats->tx_packets, 1);
+        gre_stats_add(&ctx.stats->tx_bytes, bytes);
     }
 }
 

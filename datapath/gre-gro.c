@@ -301,6 +301,74 @@ gro_merge(struct gro_seg *run[], size_t n)
     return m;
 }
 
+/* Returns true if 's', a segment of the connection of the run that starts
+ * with 'head' and ends so far with 'last', may be appended to the run: a
+ * candidate with the same headers, the next in sequence, after a segment
+ * of the head's size and no larger itself, and within the largest packet
+ * a merge may make. */
+static bool
+gro_can_append(const struct gro_seg *head, const struct gro_seg *last,
+               const struct gro_seg *s)
+{
+    uint32_t ip_len = (head->g.hdr_len - head->g.l3
+                       + (s->seq - head->seq) + s->payload);
+
+    return (s->candidate
+            && gro_same_headers(head, s)
+            && s->seq == last->seq + last->payload
+            && last->payload == head->payload
+            && s->payload <= head->payload
+            && gro_ids_follow(last, s)
+            && ip_len <= GRO_MAX_IP_LEN);
+}
+
+/* Collects into 'run' the segments of 'segs[0...size - 1]' that can be
+ * merged with 'segs[i]', which starts the run: the following segments of
+ * its connection not 'taken' yet, up to the first that cannot be appended
+ * (or that ends the run: with PSH, or shorter than the head).  Returns how
+ * many segments the run has, the head included. */
+static size_t
+gro_collect_run(struct gro_seg segs[], size_t size, size_t i,
+                const bool taken[], struct gro_seg *run[])
+{
+    struct gro_seg *head = &segs[i];
+    size_t n = 0;
+
+    run[n++] = head;
+    for (size_t j = i + 1; j < size; j++) {
+        struct gro_seg *s = &segs[j];
+
+        if (taken[j] || !gro_same_conn(head, s)) {
+            continue;
+        }
+        if (!gro_can_append(head, run[n - 1], s)) {
+            break;
+        }
+        run[n++] = s;
+        if (s->ctl & TCP_PSH || s->payload < head->payload) {
+            break;
+        }
+    }
+    return n;
+}
+
+/* Returns how many segments at the start of 'run[0...n - 1]' have right
+ * checksums, counting in '*n_bad' the first one that does not, once. */
+static size_t
+gro_checked_prefix(struct gro_seg *run[], size_t n, uint32_t *n_bad)
+{
+    size_t good = 0;
+
+    while (good < n && gro_csum_ok(run[good])) {
+        good++;
+    }
+    if (good < n && !run[good]->counted) {
+        run[good]->counted = true;
+        (*n_bad)++;
+    }
+    return good;
+}
+
 /* Coalesces the decapsulated TCP segments in 'batch': each run of
  * segments of one flow that follow one another (by TCP sequence number
  * and IPv4 id, all but the last of the first's size, the last perhaps with
@@ -331,7 +399,7 @@ gre_offload_gro(struct dp_packet_batch *batch)
 
     for (size_t i = 0; i < size; i++) {
         struct gro_seg *run[NETDEV_MAX_BURST];
-        size_t n = 0;
+        size_t n, good;
 
         if (taken[i]) {
             continue;
@@ -342,40 +410,8 @@ gre_offload_gro(struct dp_packet_batch *batch)
             continue;
         }
 
-        run[n++] = &segs[i];
-        for (size_t j = i + 1; j < size; j++) {
-            struct gro_seg *last = run[n - 1], *s = &segs[j];
-
-            if (taken[j] || !gro_same_conn(&segs[i], s)) {
-                continue;
-            }
-            if (!s->candidate
-                || !gro_same_headers(&segs[i], s)
-                || s->seq != last->seq + last->payload
-                || last->payload != segs[i].payload
-                || s->payload > segs[i].payload
-                || !gro_ids_follow(last, s)
-                || (segs[i].g.hdr_len - segs[i].g.l3 + s->payload
-                    + (s->seq - segs[i].seq) > GRO_MAX_IP_LEN)) {
-                break;
-            }
-            run[n++] = s;
-            if (s->ctl & TCP_PSH || s->payload < segs[i].payload) {
-                break;
-            }
-        }
-
-        /* Merge the checked prefix of the run. */
-        size_t good = 0;
-        if (n > 1) {
-            while (good < n && gro_csum_ok(run[good])) {
-                good++;
-            }
-            if (good < n && !run[good]->counted) {
-                run[good]->counted = true;
-                n_bad++;
-            }
-        }
+        n = gro_collect_run(segs, size, i, taken, run);
+        good = n > 1 ? gro_checked_prefix(run, n, &n_bad) : 0;
         if (good > 1) {
             for (size_t k = 1; k < good; k++) {
                 taken[run[k] - segs] = true;
