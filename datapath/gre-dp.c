@@ -23,11 +23,11 @@
 #include <string.h>
 
 #include "dp-packet.h"
-#include "gre-csum.h"
 #include "gre-header.h"
 #include "gre-layout.h"
 #include "gre-offload.h"
 #include "gre-port.h"
+#include "gre-rx-same.h"
 #include "gre-stats.h"
 #include "gre-type.h"
 #include "gre-wire.h"
@@ -328,244 +328,6 @@ struct rx_cache {
     bool pt_mismatch;
 };
 
-/* Longest outer header, from the outer IP header to the inner frame, that
- * the same-header path below remembers, in 16-byte units. */
-#define RX_SAME_UNITS 8
-
-/* 16 bytes as two 64-bit lanes: one SSE2 register on x86-64, two words
- * where the target has no such registers. */
-typedef uint64_t rx_u64x2 __attribute__((__vector_size__(16)));
-
-/* The same-header path.
- *
- * Packets of one tunnel in a batch carry outer headers that differ only in
- * the fields that change per packet: IPv4 total length, identification and
- * checksum; the IPv6 payload length and flow label; the GRE checksum and
- * sequence number; the ERSPAN type III timestamp.  Once a packet of the
- * batch has passed the whole parse, lookup and receive checks, its outer
- * header is remembered here, as masked 16-byte units; a later packet whose
- * header matches it in every other bit, at the same offsets, gets the same
- * verdict and the same tunnel metadata, so only what depends on the
- * changing fields is checked again: the lengths against the packet's size,
- * the IPv4 header checksum, the GRE checksum and the sequence number.  Any
- * other packet takes the full path. */
-struct rx_same {
-    bool valid;
-    bool ipv6;
-    uint16_t l3_ofs;                /* Packet offsets the header was at. */
-    uint16_t l4_ofs;
-    uint16_t hlen;                  /* Outer header, from the frame start. */
-    uint8_t n_units;                /* 16-byte units of 'words'. */
-    uint64_t ip_sum;                /* IPv4: partial checksum of the
-                                     * header without the fields that
-                                     * change per packet. */
-    uint16_t seq_ofs;               /* From l3_ofs; 0 if no sequence. */
-    uint16_t gre_ofs;               /* From l3_ofs. */
-    bool has_csum;
-    ovs_be32 packet_type;
-    struct gre_port *port;
-    struct gre_port_policy policy;
-    rx_u64x2 words[RX_SAME_UNITS];  /* The header, from l3_ofs... */
-    rx_u64x2 mask[RX_SAME_UNITS];   /* ...and the bits that must match. */
-    struct flow_tnl tnl;            /* Up to 'metadata.opts' only. */
-};
-
-/* Bytes of 'struct flow_tnl' that a pop writes: all but the option bytes,
- * which OVS never reads while the option length is 0. */
-#define RX_TNL_LEN offsetof(struct flow_tnl, metadata.opts)
-
-/* Clears the bytes in [ofs, ofs + n) of the byte mask 'm'. */
-static void
-mask_out(uint8_t *m, size_t ofs, size_t n)
-{
-    memset(m + ofs, 0, n);
-}
-
-/* Remembers in 'same' the outer header of 'packet', which has just passed
- * the full pop with the tunnel metadata in its 'md', the parse result
- * 'info' (whose layout says where the outer header ends) and 'port' with
- * 'policy'.  Leaves 'same' invalid if the header is too long to
- * remember. */
-static void
-rx_same_fill(struct rx_same *same, const struct dp_packet *packet,
-             const struct gre_rx_info *info, struct gre_port *port,
-             const struct gre_port_policy *policy)
-{
-    const struct gre_layout *lay = &info->lay;
-    const uint8_t *l3 = (const uint8_t *) dp_packet_data(packet) + lay->l3;
-    uint8_t mask[RX_SAME_UNITS * 16];
-    size_t len, n_units;
-
-    same->valid = false;
-    if (lay->inner <= lay->l3) {
-        return;
-    }
-    len = lay->inner - lay->l3;
-    n_units = DIV_ROUND_UP(len, 16);
-    if (n_units > RX_SAME_UNITS
-        || lay->l3 + n_units * 16 > dp_packet_size(packet)) {
-        return;
-    }
-
-    memset(mask, 0xff, len);
-    memset(mask + len, 0, sizeof mask - len);
-    if (lay->ipv6) {
-        /* Flow label (the low 20 bits of the first word) and payload
-         * length. */
-        mask[1] &= 0xf0;
-        mask_out(mask, 2, 4);
-    } else {
-        mask_out(mask, offsetof(struct ip_header, ip_tot_len), 4);
-        mask_out(mask, offsetof(struct ip_header, ip_csum), 2);
-    }
-    if (lay->csum) {
-        mask_out(mask, lay->csum - lay->l3, 2);
-    }
-    if (lay->seq) {
-        mask_out(mask, lay->seq - lay->l3, GRE_OPTION_LEN);
-    }
-    if (lay->ts) {
-        mask_out(mask, lay->ts - lay->l3, 4);
-    }
-
-    memcpy(same->mask, mask, n_units * 16);
-    memcpy(same->words, l3, n_units * 16);
-    for (size_t i = 0; i < n_units; i++) {
-        same->words[i] &= same->mask[i];
-    }
-    same->ipv6 = lay->ipv6;
-    same->l3_ofs = lay->l3;
-    same->l4_ofs = packet->l4_ofs;
-    same->hlen = lay->inner;
-    same->n_units = n_units;
-    if (!lay->ipv6) {
-        /* The masked copy has total length, identification and checksum
-         * zero. */
-        same->ip_sum = gre_csum_add(0, same->words, IP_HEADER_LEN);
-    }
-    same->seq_ofs = lay->seq ? lay->seq - lay->l3 : 0;
-    same->gre_ofs = lay->gre - lay->l3;
-    same->has_csum = info->has_csum;
-    same->packet_type = info->packet_type;
-    same->port = port;
-    same->policy = *policy;
-    memcpy(&same->tnl, &packet->md.tunnel, RX_TNL_LEN);
-    same->valid = true;
-}
-
-/* Returns true if the IPv4 header at 'ip', which is the one in 'same' but
- * for total length, identification and checksum, has a correct checksum:
- * the sum of those three fields and of the rest, known in advance, must
- * fold to 0xffff.  Exact, as a sum over the whole header is. */
-static inline bool
-ip4_csum_ok(const struct rx_same *same, const uint8_t *ip)
-{
-    uint32_t len_id;
-    uint16_t csum;
-
-    memcpy(&len_id, ip + offsetof(struct ip_header, ip_tot_len), 4);
-    memcpy(&csum, ip + offsetof(struct ip_header, ip_csum), 2);
-    return !gre_csum_finish(same->ip_sum + len_id + csum);
-}
-
-/* Returns true if 'packet' has the outer header remembered in 'same', up
- * to the fields that change per packet, and those fields pass every check
- * the full parse makes of them; then stores in '*l3p' where its outer IP
- * header starts.  A packet for which this returns false takes the full
- * path, which decides and counts its fate. */
-static inline bool
-rx_same_match(const struct rx_same *same, const struct dp_packet *packet,
-              const uint8_t **l3p)
-{
-    size_t size = dp_packet_size(packet);
-    const uint8_t *l3;
-    rx_u64x2 diff = { 0, 0 };
-
-    if (packet->l3_ofs != same->l3_ofs
-        || size < same->l3_ofs + same->n_units * 16) {
-        return false;
-    }
-    l3 = (const uint8_t *) dp_packet_data(packet) + same->l3_ofs;
-    *l3p = l3;
-    for (size_t i = 0; i < same->n_units; i++) {
-        rx_u64x2 w;
-
-        memcpy(&w, l3 + i * 16, 16);
-        diff |= (w & same->mask[i]) ^ same->words[i];
-    }
-    if (diff[0] | diff[1]) {
-        return false;
-    }
-
-    if (same->ipv6) {
-        const struct ovs_16aligned_ip6_hdr *ip6;
-
-        ip6 = ALIGNED_CAST(const struct ovs_16aligned_ip6_hdr *, l3);
-        if (packet->l4_ofs != same->l4_ofs
-            || (same->l3_ofs + IPV6_HEADER_LEN + ntohs(ip6->ip6_plen)
-                > size)
-            || same->l4_ofs > (same->l3_ofs + IPV6_HEADER_LEN
-                               + ntohs(ip6->ip6_plen))) {
-            return false;
-        }
-    } else {
-        const struct ip_header *ip = ALIGNED_CAST(const struct ip_header *,
-                                                  l3);
-        size_t tot_len = ntohs(ip->ip_tot_len);
-
-        if (tot_len > size - same->l3_ofs || tot_len < IP_HEADER_LEN) {
-            return false;
-        }
-        if (!dp_packet_ip_checksum_valid(packet) && !ip4_csum_ok(same, l3)) {
-            return false;
-        }
-    }
-    if (same->has_csum
-        && gre_csum(l3 + same->gre_ofs,
-                    size - same->l3_ofs - same->gre_ofs)) {
-        return false;
-    }
-    return true;
-}
-
-/* Pops one 'packet' that rx_same_match() accepted, with its outer IP
- * header at 'l3', as the full path would have popped it.  Returns the
- * packet and stores its port in '*portp', or deletes it (its sequence
- * number is behind) and returns NULL. */
-static inline struct dp_packet *
-rx_same_pop(const struct gre_type *type, const struct rx_same *same,
-            struct dp_packet *packet, const uint8_t *l3,
-            struct gre_port **portp)
-{
-    struct pkt_metadata *md = &packet->md;
-    odp_port_t in_port = md->in_port.odp_port;
-
-    *portp = NULL;
-    if (OVS_UNLIKELY(same->policy.in_seq)) {
-        ovs_be32 seq;
-
-        /* The remembered header had a sequence number, or the full path
-         * would have refused it. */
-        seq = get_16aligned_be32(ALIGNED_CAST(const ovs_16aligned_be32 *,
-                                              l3 + same->seq_ofs));
-        if (!gre_port_seq_accept(same->port, ntohl(seq))) {
-            return drop_rx(type, same->port, GRE_DROP_SEQ_OLD, packet);
-        }
-    }
-
-    /* What pkt_metadata_init_tnl() and the parse write, except the
-     * conntrack original tuple, which OVS reads only when 'ct_state' is
-     * non-zero (pkt_metadata_init() leaves it too). */
-    memset(md, 0, offsetof(struct pkt_metadata, ct_orig_tuple));
-    memcpy(&md->tunnel, &same->tnl, RX_TNL_LEN);
-    md->orig_in_port = in_port;
-
-    *portp = same->port;
-    dp_packet_reset_packet(packet, same->hlen);
-    packet->packet_type = same->packet_type;
-    return packet;
-}
-
 static bool
 port_key_equals(const struct gre_port_key *a, const struct gre_port_key *b)
 {
@@ -605,7 +367,7 @@ cached_lookup(struct rx_cache *cache, const struct gre_port_key *key,
  * required checksum, sequence numbers) pass. */
 static struct dp_packet *
 pop_one(const struct gre_type *type, struct dp_packet *packet,
-        struct rx_cache *cache, struct rx_same *same,
+        struct rx_cache *cache, struct gre_rx_same *same,
         struct gre_port **portp)
 {
     struct pkt_metadata *md = &packet->md;
@@ -646,7 +408,7 @@ pop_one(const struct gre_type *type, struct dp_packet *packet,
         md->tunnel.tp_dst = gre_xtype_mark(port->type);
     }
     if (same) {
-        rx_same_fill(same, packet, &info, port, &policy);
+        gre_rx_same_fill(same, packet, &info, port, &policy);
     }
 
     *portp = port;
@@ -665,7 +427,7 @@ gre_dp_pop_batch(const struct gre_type *type, struct dp_packet_batch *batch)
     size_t i, size = dp_packet_batch_size(batch);
     struct gre_port *run_port = NULL;
     struct rx_cache cache = { .valid = false };
-    struct rx_same same;
+    struct gre_rx_same same;
     struct dp_packet *packet;
     uint64_t run_bytes = 0;
     uint32_t run_n = 0, n_aggregates = 0;
@@ -684,8 +446,11 @@ gre_dp_pop_batch(const struct gre_type *type, struct dp_packet_batch *batch)
                 packet = drop_rx(type, port, GRE_DROP_RX_OFFLOAD, packet);
             }
         } else if (OVS_LIKELY(same.valid)
-                   && rx_same_match(&same, packet, &l3)) {
-            packet = rx_same_pop(type, &same, packet, l3, &port);
+                   && gre_rx_same_match(&same, packet, &l3)) {
+            port = same.port;
+            if (OVS_UNLIKELY(!gre_rx_same_pop(&same, packet, l3))) {
+                packet = drop_rx(type, port, GRE_DROP_SEQ_OLD, packet);
+            }
         } else {
             packet = pop_one(type, packet, &cache, &same, &port);
         }
@@ -717,6 +482,7 @@ gre_dp_pop_batch(const struct gre_type *type, struct dp_packet_batch *batch)
         gre_offload_gro(batch);
     }
 }
+
 /* Pops the tunnel headers of one 'packet' received on the shared datapath
  * port of 'type', as gre_dp_pop_batch() does.  Returns the packet, or NULL
  * after deleting it. */
