@@ -50,7 +50,7 @@ struct dp_packet *gre_dp_pop_one(const struct gre_type *, struct dp_packet *);
  * one of the two datapath ports.  The pop still finds the right port; when
  * that port's type is not the receiving datapath port's, it marks the
  * packet's tunnel metadata with the port's type in 'tp_dst' (unused by
- * GRE, which has no UDP ports), and the glue makes ofproto look the packet
+ * GRE, which has no UDP ports), and the seam makes ofproto look the packet
  * up among that type's ports. */
 #define GRE_XTYPE_MARK_BASE 0xffe0
 

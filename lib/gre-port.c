@@ -146,6 +146,7 @@ static void
 gre_port_free(struct gre_port *port)
 {
     free(ovsrcu_get_protected(struct gre_options *, &port->opts));
+    free(port->config_error);
     free(port->name);
     free(port);
 }
@@ -166,7 +167,7 @@ gre_port_destroy(struct gre_port *port)
 }
 
 /* Makes a copy of 'opts' the configuration of 'port' and of the table's
- * lookups. */
+ * lookups, and clears the port's configuration error. */
 void
 gre_port_configure(struct gre_port *port, const struct gre_options *opts)
 {
@@ -180,6 +181,7 @@ gre_port_configure(struct gre_port *port, const struct gre_options *opts)
     atomic_store_relaxed(&port->rx_seq, 0);
     publish_table();
     ovs_mutex_unlock(&ports_mutex);
+    gre_port_set_config_error(port, NULL);
 }
 
 /* Returns the options in force for 'port'.  In a thread other than the
@@ -188,6 +190,15 @@ const struct gre_options *
 gre_port_options(const struct gre_port *port)
 {
     return ovsrcu_get(struct gre_options *, &port->opts);
+}
+
+/* Records 'error' (which 'port' takes ownership of, or NULL) as why the
+ * last configuration of 'port' was refused.  Main thread only. */
+void
+gre_port_set_config_error(struct gre_port *port, char *error)
+{
+    free(port->config_error);
+    port->config_error = error;
 }
 
 /* Lookup.

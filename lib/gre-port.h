@@ -52,6 +52,10 @@ struct gre_port {
     /* The options in force: read with gre_port_options(). */
     OVSRCU_TYPE(struct gre_options *) opts;
 
+    /* Why the last configuration was refused while the one in 'opts'
+     * stays in force, or NULL.  Main thread only. */
+    char *config_error;
+
     struct gre_stats stats;
     atomic_uint32_t tx_seq;             /* Next GRE/ERSPAN sequence number. */
 
@@ -84,6 +88,7 @@ struct gre_port *gre_port_create(const char *name, const struct gre_type *);
 void gre_port_destroy(struct gre_port *);
 void gre_port_configure(struct gre_port *, const struct gre_options *);
 const struct gre_options *gre_port_options(const struct gre_port *);
+void gre_port_set_config_error(struct gre_port *, char *error);
 
 struct gre_port *gre_port_lookup_rx(const struct gre_port_key *,
                                     struct gre_port_policy *,

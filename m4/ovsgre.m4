@@ -46,19 +46,22 @@ pass --with-ovs-source=PATH.])
 
 # OVSGRE_OVS_VERSION_CHECK
 # ------------------------
-# Refuses an OVS version that the glue in vswitchd/ovs-glue.c was not
-# checked against.
+# Refuses an OVS version that no vport layer under vswitchd/ was checked
+# against, and chooses the layer (OVSGRE_SEAM, vswitchd/ovsNN/) for the
+# version it finds.
 AC_DEFUN([OVSGRE_OVS_VERSION_CHECK], [
     AC_MSG_CHECKING([Open vSwitch version])
     OVS_VERSION=`sed -n 's/^AC.INIT(openvswitch, *\(@<:@^,@:>@*\),.*/\1/p' \
                      "$OVS_SRCDIR/configure.ac"`
     AC_MSG_RESULT([$OVS_VERSION])
     AS_CASE([$OVS_VERSION],
-        [3.1.*], [],
+        [3.1.*], [OVSGRE_SEAM=ovs31],
         [AC_MSG_ERROR([ovs-gre supports Open vSwitch 3.1.x only (checked
 against 3.1.0, the version in Debian 12), but $OVS_SRCDIR is version
 '$OVS_VERSION'.])])
     AC_SUBST([OVS_VERSION])
+    AC_SUBST([OVSGRE_SEAM])
+    AM_CONDITIONAL([OVS_31], [test "$OVSGRE_SEAM" = ovs31])
 ])
 
 # OVSGRE_OVS_CONFIGURE(WITH-DPDK)

@@ -7,7 +7,8 @@ EXTRA_DIST += \
 
 # ovsgre-bench: ovs-gre's push and pop against OVS 3.1's own, side by side
 # ('make bench'; not part of 'make check').  It links OVS's library
-# without the glue, so OVS's built-in GRE classes are there to compare.
+# without the seam (vswitchd/), so OVS's built-in GRE classes are there to
+# compare.
 noinst_PROGRAMS += utilities/ovsgre-bench
 utilities_ovsgre_bench_SOURCES = utilities/ovsgre-bench.c \
 	$(OVSGRE_LIB_SOURCES) $(OVSGRE_DP_SOURCES)

@@ -43,18 +43,27 @@
  * other threads are never affected: recvmsg() is answered only with
  * MSG_DONTWAIT, accept() only on a socket the thread has seen to be
  * non-blocking (with fcntl(), once per socket; OVS opens every listening
- * socket non-blocking and never changes it). */
+ * socket non-blocking and never changes it).
+ *
+ * Kernel interfaces' receive sockets: '-Wl,--wrap=setsockopt' spares the
+ * af_packet sockets that read kernel interfaces a copy of every packet
+ * they send (see __wrap_setsockopt()). */
 
 #include <config.h>
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/filter.h>
+#include <linux/if_packet.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "openvswitch/vlog.h"
 #include "ovs-thread.h"
 #include "util.h"
+
+VLOG_DEFINE_THIS_MODULE(ovs_loop);
 
 /* What one thread knows of its descriptors. */
 #define LOOP_IDLE_MAX 64
@@ -83,6 +92,10 @@ ssize_t __real_sendmsg(int, const struct msghdr *, int);
 ssize_t __wrap_sendmsg(int, const struct msghdr *, int);
 int __real_close(int);
 int __wrap_close(int);
+int __real_setsockopt(int fd, int level, int name, const void *value,
+                      socklen_t len);
+int __wrap_setsockopt(int fd, int level, int name, const void *value,
+                      socklen_t len);
 
 /* Returns true if this thread's last poll() found 'fd' without input and
  * the thread has neither sent on it nor closed it since. */
@@ -214,4 +227,51 @@ __wrap_close(int fd)
     fds_remove(idle->fds, &idle->n, fd);
     fds_remove(idle->nonblocking, &idle->n_nonblocking, fd);
     return __real_close(fd);
+}
+
+/* Receive sockets of kernel interfaces.  OVS 3.1 reads a kernel interface
+ * (a "system" port) through an af_packet socket bound to all protocols,
+ * with a BPF program, attached by SO_ATTACH_FILTER, that throws away the
+ * packets the interface sends; the kernel still copies the metadata of
+ * every sent packet (a clone) for the socket before the filter runs.  When
+ * an af_packet socket gets exactly that program, this also sets
+ * PACKET_IGNORE_OUTGOING (Linux 4.20), which keeps sent packets away from
+ * the socket before the clone: the socket receives the same packets, at
+ * one clone per packet sent less.  On an older kernel the option is
+ * refused and nothing changes. */
+static bool
+is_inbound_only_filter(const struct sock_fprog *prog)
+{
+    const struct sock_filter *f = prog->filter;
+
+    return (prog->len == 4
+            && f[0].code == (BPF_LD | BPF_H | BPF_ABS)
+            && f[0].k == (uint32_t) (SKF_AD_OFF + SKF_AD_PKTTYPE)
+            && f[1].code == (BPF_JMP | BPF_JEQ | BPF_K)
+            && f[1].k == PACKET_OUTGOING && f[1].jt == 0 && f[1].jf == 1
+            && f[2].code == (BPF_RET | BPF_K) && f[2].k == 0
+            && f[3].code == (BPF_RET | BPF_K) && f[3].k != 0);
+}
+
+int
+__wrap_setsockopt(int fd, int level, int name, const void *value,
+                  socklen_t len)
+{
+    int retval = __real_setsockopt(fd, level, name, value, len);
+
+    if (!retval && level == SOL_SOCKET && name == SO_ATTACH_FILTER
+        && len == sizeof(struct sock_fprog)
+        && is_inbound_only_filter(value)) {
+        socklen_t domain_len = sizeof(int);
+        int domain, one = 1;
+
+        if (!getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &domain_len)
+            && domain == AF_PACKET
+            && __real_setsockopt(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING,
+                                 &one, sizeof one)) {
+            VLOG_DBG("af_packet socket: PACKET_IGNORE_OUTGOING refused (%s)",
+                     ovs_strerror(errno));
+        }
+    }
+    return retval;
 }

@@ -14,25 +14,11 @@
  * limitations under the License.
  */
 
-#ifndef OVS_GLUE_H
-#define OVS_GLUE_H 1
+#ifndef GRE_APPCTL_H
+#define GRE_APPCTL_H 1
 
-/* What the rest of ovs-gre needs from OVS 3.1's private structures,
- * without including them.  Everything here works only on netdevs of
- * ovs-gre's classes. */
+/* ovs-gre's unixctl commands. */
 
-#include <stdbool.h>
+void gre_appctl_register(void);
 
-struct gre_netdev;
-struct gre_options;
-struct gre_type;
-struct netdev;
-struct netdev_class;
-
-bool glue_is_gre_class(const struct netdev_class *);
-const struct gre_type *glue_class_type(const struct netdev_class *);
-struct gre_netdev *glue_gre_netdev(const struct netdev *);
-
-void glue_publish(struct netdev *, const struct gre_options *);
-
-#endif /* ovs-glue.h */
+#endif /* gre-appctl.h */
