@@ -23,11 +23,9 @@
  * every listening socket (the unixctl socket and each bridge's management
  * and snoop sockets: five with two bridges) and to read every netlink
  * notification socket with MSG_DONTWAIT.  Under load that is a dozen
- * system calls per batch that can only fail with EAGAIN; an accept() that
- * fails costs Linux a socket and a file allocated and freed, about 2.7 us
- * in the guest measured, and the lot was 13% of the receiving daemon's
- * CPU time in a profile of 'make bench-tso' (see
- * Documentation/benchmarks-tso.rst).
+ * system calls per batch that can only fail with EAGAIN, and an accept()
+ * that fails costs Linux a socket and a file allocated and freed
+ * (Documentation/benchmarks-tso.rst has the measurements).
  *
  * ovs-vswitchd is linked with '-Wl,--wrap' for poll(), accept(), recvmsg()
  * and the calls that write to a socket or close it.  __wrap_poll()
