@@ -1,5 +1,9 @@
-# Scripts for users: the quick-start set-up, test runner and demo.
+# Scripts for users: the quick-start set-up, test runner and demo.  The
+# ones that take a build directory read its settings from
+# utilities/ovsgre-env.sh, which configure writes there.
+DISTCLEANFILES += utilities/ovsgre-env.sh
 EXTRA_DIST += \
+	utilities/ovsgre-env.sh.in \
 	utilities/ovsgre-setup.sh \
 	utilities/ovsgre-demo.sh \
 	utilities/ovsgre-netns.sh \

@@ -32,16 +32,16 @@ runs=${2:-5}
 seconds=${3:-5}
 size=${4:-64}
 
-ovs_builddir=$(sed -n 's/^OVS_BUILDDIR = //p' "$builddir/Makefile")
-ovs_srcdir=$(sed -n 's/^OVS_SRCDIR = //p' "$builddir/Makefile")
 ours=$builddir/vswitchd/ovs-vswitchd
 stock=/usr/lib/openvswitch-switch/ovs-vswitchd
 blast=$builddir/utilities/ovsgre-blast
-PATH=$ovs_builddir/utilities:$ovs_builddir/ovsdb:$PATH
-export PATH
 
-ns=ovsgre-e2e
-dir=/run/ovsgre-e2e
+# One host, "e2e": namespace ovsgre-e2e.
+OVSGRE_NS_PREFIX=ovsgre-
+OVSGRE_NS_RUNDIR=/run/ovsgre-e2e
+# shellcheck source=utilities/ovsgre-netns.sh
+. "$(dirname "$0")/ovsgre-netns.sh" "$builddir"
+ns=$(ns_of e2e)
 
 for f in "$ours" "$stock" "$blast"; do
     if [ ! -x "$f" ]; then
@@ -54,44 +54,16 @@ if [ "$(id -u)" != 0 ]; then
     exit 1
 fi
 
-# Runs a command in the namespace with the benchmark's OVS directories.
-on() {
-    ip netns exec "$ns" env OVS_RUNDIR="$dir" OVS_LOGDIR="$dir" \
-        OVS_DBDIR="$dir" OVS_SYSCONFDIR="$dir" "$@"
-}
-
-stop_daemons() {
-    local pid
-    for pid in "$dir"/ovs-vswitchd.pid "$dir"/ovsdb-server.pid; do
-        if [ -f "$pid" ]; then
-            kill "$(cat "$pid")" 2>/dev/null || true
-        fi
-    done
-    sleep 1
-}
-
 cleanup() {
-    stop_daemons
-    ip netns del "$ns" 2>/dev/null || true
-    rm -rf "$dir"
+    stop_host e2e
 }
 
 # Starts ovsdb-server and the daemon $1 with the bridges, the tunnel port
 # and the flows above.
 start_daemon() {
     local vswitchd=$1
-    rm -rf "$dir"
-    mkdir -p "$dir"
-    on ovsdb-tool create "$dir/conf.db" \
-        "$ovs_srcdir/vswitchd/vswitch.ovsschema"
-    on ovsdb-server "$dir/conf.db" --remote="punix:$dir/db.sock" \
-        --detach --no-chdir --pidfile="$dir/ovsdb-server.pid" \
-        --log-file="$dir/ovsdb-server.log" -vconsole:off 2>/dev/null
-    on ovs-vsctl --no-wait init
-    on "$vswitchd" "unix:$dir/db.sock" --detach --no-chdir \
-        --pidfile="$dir/ovs-vswitchd.pid" --log-file="$dir/ovs-vswitchd.log" \
-        -vconsole:off 2>/dev/null
-    on ovs-vsctl \
+    start_ovs e2e "$vswitchd" 2>/dev/null
+    on e2e ovs-vsctl \
         -- add-br br-phy -- set bridge br-phy datapath_type=netdev \
            other_config:hwaddr=02:00:00:00:01:01 \
         -- add-port br-phy ul \
@@ -102,10 +74,11 @@ start_daemon() {
     ip -n "$ns" addr replace 192.0.2.1/24 dev br-phy
     ip -n "$ns" link set br-phy up
     ip -n "$ns" link set br-int up
-    on ovs-appctl tnl/arp/set br-phy 192.0.2.2 02:00:00:00:02:02 >/dev/null
-    on ovs-ofctl del-flows br-int
-    on ovs-ofctl add-flow br-int in_port=1,actions=output:2
-    on ovs-ofctl add-flow br-int in_port=2,actions=output:1
+    on e2e ovs-appctl tnl/arp/set br-phy 192.0.2.2 02:00:00:00:02:02 \
+        >/dev/null
+    on e2e ovs-ofctl del-flows br-int
+    on e2e ovs-ofctl add-flow br-int in_port=1,actions=output:2
+    on e2e ovs-ofctl add-flow br-int in_port=2,actions=output:1
     # br-phy keeps its NORMAL flow: GRE from the peer goes to LOCAL (and is
     # popped there), pushed packets from LOCAL go out of 'ul'.
     sleep 2
@@ -134,7 +107,7 @@ measure() {
 # were not handled by upcalls): both actions must be in its flow table.
 check_datapath() {
     local flows
-    flows=$(on ovs-appctl dpctl/dump-flows)
+    flows=$(on e2e ovs-appctl dpctl/dump-flows)
     if ! echo "$flows" | grep -q 'tnl_push(' \
             || ! echo "$flows" | grep -q 'tnl_pop('; then
         echo "ovsgre-bench-e2e.sh: $1: no tnl_push/tnl_pop flows:" >&2
@@ -184,8 +157,7 @@ outer_frame=${frames#* }
 
 cleanup
 trap cleanup EXIT
-ip netns add "$ns"
-ip -n "$ns" link set lo up
+add_host e2e
 ip -n "$ns" link add gen type veth peer name ul
 ip -n "$ns" link add cnt type veth peer name ol
 for i in gen ul cnt ol; do
@@ -202,7 +174,7 @@ for r in $(seq 1 "$runs"); do
         enc=$(measure cnt "$inner_frame" gen)
         dec=$(measure gen "$outer_frame" cnt)
         check_datapath $side
-        stop_daemons
+        stop_ovs e2e
         result[$side,encap]+=" $enc"
         result[$side,decap]+=" $dec"
         echo "run $r $side: encap $enc pps, decap $dec pps" >&2
@@ -211,7 +183,9 @@ done
 
 printf '%-6s %5s  %10s %10s %6s\n' dir bytes "stock Mpps" "ours Mpps" ratio
 for d in encap decap; do
+    # shellcheck disable=SC2086
     s=$(median ${result[stock,$d]})
+    # shellcheck disable=SC2086
     o=$(median ${result[ours,$d]})
     awk -v d=$d -v b="$size" -v s="$s" -v o="$o" 'BEGIN {
         printf "%-6s %5d  %10.3f %10.3f %5.2fx\n", d, b, s / 1e6, o / 1e6,

@@ -21,11 +21,7 @@ set -e
 builddir=$(cd "${1:?usage: ovsgre-demo.sh BUILDDIR [--keep|--clean]}" && pwd)
 mode=${2:-}
 
-ovs_builddir=$(sed -n 's/^OVS_BUILDDIR = //p' "$builddir/Makefile")
-ovs_srcdir=$(sed -n 's/^OVS_SRCDIR = //p' "$builddir/Makefile")
 vswitchd=$builddir/vswitchd/ovs-vswitchd
-PATH=$ovs_builddir/utilities:$ovs_builddir/ovsdb:$PATH
-export PATH
 
 hosts="a b"
 declare -A underlay=([a]=192.0.2.1 [b]=192.0.2.2)
@@ -34,7 +30,8 @@ declare -A peer=([a]=b [b]=a)
 
 OVSGRE_NS_PREFIX=ovsgre-
 OVSGRE_NS_RUNDIR=/run/ovsgre-demo
-. "$(dirname "$0")/ovsgre-netns.sh"
+# shellcheck source=utilities/ovsgre-netns.sh
+. "$(dirname "$0")/ovsgre-netns.sh" "$builddir"
 
 cleanup() {
     for h in $hosts; do
@@ -63,10 +60,11 @@ echo "== creating hosts ovsgre-a and ovsgre-b"
 for h in $hosts; do
     add_host "$h"
 done
-ip link add veth-a netns ovsgre-a type veth peer name veth-b netns ovsgre-b
+ip link add veth-a netns "$(ns_of a)" type veth \
+    peer name veth-b netns "$(ns_of b)"
 
 for h in $hosts; do
-    ip -n "ovsgre-$h" link set "veth-$h" up
+    ip -n "$(ns_of "$h")" link set "veth-$h" up
     start_ovs "$h" "$vswitchd"
 
     echo "== host $h: underlay ${underlay[$h]}, tunnel to" \
@@ -77,12 +75,12 @@ for h in $hosts; do
         -- add-br br-int -- set bridge br-int datapath_type=netdev \
         -- add-port br-int gre0 -- set interface gre0 type=gre \
            options:remote_ip="${underlay[${peer[$h]}]}" options:key=42
-    ip -n "ovsgre-$h" addr add "${underlay[$h]}/24" dev br-phy
-    ip -n "ovsgre-$h" link set br-phy up
-    ip -n "ovsgre-$h" addr add "${overlay[$h]}/24" dev br-int
-    ip -n "ovsgre-$h" link set br-int up
+    ip -n "$(ns_of "$h")" addr add "${underlay[$h]}/24" dev br-phy
+    ip -n "$(ns_of "$h")" link set br-phy up
+    ip -n "$(ns_of "$h")" addr add "${overlay[$h]}/24" dev br-int
+    ip -n "$(ns_of "$h")" link set br-int up
     # The overlay's MTU leaves room for the outer IPv4 and GRE headers.
-    ip -n "ovsgre-$h" link set br-int mtu 1450
+    ip -n "$(ns_of "$h")" link set br-int mtu 1450
 done
 
 echo "== ports on host a"
@@ -90,7 +88,7 @@ on a ovs-appctl dpif/show
 
 echo "== ping 198.51.100.2 from host a, across the GRE tunnel"
 ok=false
-for attempt in 1 2 3 4 5 6 7 8 9 10; do
+for _ in 1 2 3 4 5 6 7 8 9 10; do
     # The first packets resolve the remote endpoint's MAC.
     if on a ping -c 3 -i 0.2 -W 1 198.51.100.2; then
         ok=true

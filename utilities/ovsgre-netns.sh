@@ -1,12 +1,38 @@
-# Shared by ovs-gre's demo, TSO benchmark and system tests: "hosts" in
+# shellcheck shell=bash
+# Shared by ovs-gre's demo, benchmarks and system tests: "hosts" in
 # network namespaces, each with its own ovsdb-server and ovs-vswitchd.
-# Source it after setting:
+#
+# Source it with the build directory as its argument:
+#
+#   . "$srcdir/utilities/ovsgre-netns.sh" BUILDDIR
+#
+# It reads BUILDDIR's settings (utilities/ovsgre-env.sh, which configure
+# writes: ovs_srcdir, ovs_builddir, ovsgre_builddir...), puts Open
+# vSwitch's own tools (ovsdb-tool, ovsdb-server, ovs-vsctl, ovs-appctl)
+# first on PATH, and defines the functions below.  Set first, if the
+# defaults do not suit:
 #
 #   OVSGRE_NS_PREFIX   namespace names, "${OVSGRE_NS_PREFIX}HOST"
+#                      (default "ovsgre-")
 #   OVSGRE_NS_RUNDIR   run directories, "$OVSGRE_NS_RUNDIR/HOST"
-#   PATH               with OVS 3.1's ovsdb-tool, ovsdb-server, ovs-vsctl
-#                      and ovs-appctl first
-#   ovs_srcdir         the OVS source tree (for the schema)
+#                      (default /run/ovsgre)
+#
+# Every process a host runs in the background writes a pid file into the
+# host's run directory (NAME.pid); stopping a host kills exactly those
+# processes.
+
+ovsgre_env=${1:?ovsgre-netns.sh: source it with the build directory}/utilities/ovsgre-env.sh
+if [ ! -f "$ovsgre_env" ]; then
+    echo "ovsgre-netns.sh: $ovsgre_env is missing: configure the build" >&2
+    exit 1
+fi
+# shellcheck source=utilities/ovsgre-env.sh.in
+. "$ovsgre_env"
+PATH=$ovs_builddir/utilities:$ovs_builddir/ovsdb:$PATH
+export PATH
+
+OVSGRE_NS_PREFIX=${OVSGRE_NS_PREFIX:-ovsgre-}
+OVSGRE_NS_RUNDIR=${OVSGRE_NS_RUNDIR:-/run/ovsgre}
 
 # Prints the namespace of host $1.
 ns_of() {
@@ -27,7 +53,8 @@ on() {
         OVS_DBDIR="$dir" OVS_SYSCONFDIR="$dir" "$@"
 }
 
-# Creates host $1's namespace, with its loopback up.
+# Creates host $1's namespace, with its loopback up, and its run
+# directory.
 add_host() {
     ip netns add "$(ns_of "$1")"
     ip -n "$(ns_of "$1")" link set lo up
@@ -40,6 +67,7 @@ start_ovs() {
     local h=$1 vswitchd=$2 dir kv
     shift 2
     dir=$(rundir "$h")
+    rm -f "$dir/conf.db"
     on "$h" ovsdb-tool create "$dir/conf.db" \
         "$ovs_srcdir/vswitchd/vswitch.ovsschema"
     on "$h" ovsdb-server "$dir/conf.db" --remote="punix:$dir/db.sock" \
@@ -54,22 +82,36 @@ start_ovs() {
         -vconsole:off
 }
 
-# Stops host $1's daemons and removes its namespace and run directory.
+# Kills the process whose pid is in file $1, if it runs, waits up to 2
+# seconds for it to end, and removes the file.
+stop_pidfile() {
+    local file=$1 pid
+    [ -f "$file" ] || return 0
+    pid=$(cat "$file")
+    if [ -n "$pid" ] && kill "$pid" 2>/dev/null; then
+        for _ in $(seq 20); do
+            kill -0 "$pid" 2>/dev/null || break
+            sleep 0.1
+        done
+    fi
+    rm -f "$file"
+}
+
+# Stops every process host $1 started in the background (its pid files):
+# ovs-vswitchd first, then ovsdb-server, then the rest.
+stop_ovs() {
+    local dir f
+    dir=$(rundir "$1")
+    stop_pidfile "$dir/ovs-vswitchd.pid"
+    stop_pidfile "$dir/ovsdb-server.pid"
+    for f in "$dir"/*.pid; do
+        stop_pidfile "$f"
+    done
+}
+
+# Stops host $1's processes and removes its namespace and run directory.
 stop_host() {
-    local h=$1 dir pid
-    dir=$(rundir "$h")
-    for pid in "$dir"/ovs-vswitchd.pid "$dir"/ovsdb-server.pid; do
-        if [ -f "$pid" ]; then
-            kill "$(cat "$pid")" 2>/dev/null || true
-        fi
-    done
-    for _ in 1 2 3 4 5 6 7 8 9 10; do
-        if ! pgrep -F "$dir/ovs-vswitchd.pid" >/dev/null 2>&1 \
-                && ! pgrep -F "$dir/ovsdb-server.pid" >/dev/null 2>&1; then
-            break
-        fi
-        sleep 0.2
-    done
-    ip netns del "$(ns_of "$h")" 2>/dev/null || true
-    rm -rf "$dir"
+    stop_ovs "$1"
+    ip netns del "$(ns_of "$1")" 2>/dev/null || true
+    rm -rf "$(rundir "$1")"
 }

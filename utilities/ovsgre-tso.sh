@@ -46,16 +46,13 @@ builddir=$(cd "${1:?usage: ovsgre-tso.sh BUILDDIR bench|stream ...}" && pwd)
 mode=${2:?usage: ovsgre-tso.sh BUILDDIR bench|stream ...}
 shift 2
 
-ovs_builddir=$(sed -n 's/^OVS_BUILDDIR = //p' "$builddir/Makefile")
-ovs_srcdir=$(sed -n 's/^OVS_SRCDIR = //p' "$builddir/Makefile")
 ours=$builddir/vswitchd/ovs-vswitchd
 stock=${OVSGRE_STOCK_VSWITCHD:-/usr/lib/openvswitch-switch/ovs-vswitchd}
-PATH=$ovs_builddir/utilities:$ovs_builddir/ovsdb:$PATH
-export PATH
 
 OVSGRE_NS_PREFIX=${OVSGRE_NS_PREFIX:-ovsgre-tso-}
 OVSGRE_NS_RUNDIR=${OVSGRE_NS_RUNDIR:-/run/ovsgre-tso}
-. "$(dirname "$0")/ovsgre-netns.sh"
+# shellcheck source=utilities/ovsgre-netns.sh
+. "$(dirname "$0")/ovsgre-netns.sh" "$builddir"
 
 declare -A underlay4=([a]=192.0.2.1 [b]=192.0.2.2)
 declare -A underlay6=([a]=2001:db8::1 [b]=2001:db8::2)
