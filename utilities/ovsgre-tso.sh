@@ -63,7 +63,11 @@ underlay_mtu=${OVSGRE_UNDERLAY_MTU:-1500}
 server_pid=
 teardown() {
     # The stream receiver, if the sender failed.
-    pkill -f "$(rundir vm-b)/got" 2>/dev/null || true
+    if [ -n "$server_pid" ]; then
+        kill "$server_pid" 2>/dev/null || true
+        wait "$server_pid" 2>/dev/null || true
+        server_pid=
+    fi
     for h in a b vm-a vm-b; do
         stop_host "$h"
     done
@@ -76,8 +80,10 @@ teardown() {
 # wait in the veth's queue charged to its socket's send buffer, which the
 # same 208 kB would fill.  Both daemons get 4 MB defaults while this runs.
 # Only a run that raised a default puts it back, so that runs side by side
-# (the tests, in parallel) leave the machine's values as they were.
+# (the tests, in parallel) leave the machine's values as they were.  'up'
+# saves what it raised in a file for 'down' to put back.
 declare -A buf_saved=()
+buf_saved_file=$OVSGRE_NS_RUNDIR.sysctl
 buf_raise() {
     local k current
     for k in rmem_default wmem_default; do
@@ -93,6 +99,22 @@ buf_restore() {
     for k in "${!buf_saved[@]}"; do
         sysctl -q -w "net.core.$k=${buf_saved[$k]}"
     done
+    buf_saved=()
+}
+buf_save() {
+    local k
+    for k in "${!buf_saved[@]}"; do
+        echo "$k ${buf_saved[$k]}"
+    done > "$buf_saved_file"
+}
+buf_load() {
+    local k v
+    if [ -f "$buf_saved_file" ]; then
+        while read -r k v; do
+            buf_saved[$k]=$v
+        done < "$buf_saved_file"
+        rm -f "$buf_saved_file"
+    fi
 }
 
 # Turns on GRO on the underlay veth end of host $1, as a NIC has it: the
@@ -193,7 +215,9 @@ setup() {
 # Prints the CPU time (user + system, in clock ticks) of host $1's
 # ovs-vswitchd.
 vswitchd_ticks() {
-    awk '{ print $14 + $15 }' "/proc/$(cat "$(rundir "$1")/ovs-vswitchd.pid")/stat"
+    local pid
+    pid=$(cat "$(rundir "$1")/ovs-vswitchd.pid")
+    awk '{ print $14 + $15 }' "/proc/$pid/stat"
 }
 
 # Prints the CPU time (in clock ticks) of the kernel threads that run NAPI
@@ -262,7 +286,8 @@ side_args() {
 
 # Prints the median of field $3 of side $2 of tunnel $1 in the results.
 result() {
-    grep "^$1|$2|" "$results" | cut -d'|' -f4 | awk -v f="$3" '{ print $f }'         | median
+    grep "^$1|$2|" "$results" | cut -d'|' -f4 | awk -v f="$3" '{ print $f }' \
+        | median
 }
 
 bench() {
@@ -428,12 +453,15 @@ case $mode in
 up)
     # Leaves the topology up for a manual look ('down' removes it).
     trap - EXIT
-    sysctl -q -w net.core.rmem_default=4194304 net.core.wmem_default=4194304
+    buf_raise
+    buf_save
     setup "${OVSGRE_VSWITCHD:-$ours}" "${OVSGRE_TSO:-true}" \
           "${OVSGRE_UNDERLAY_GRO:-off}" "$@"
     ;;
 down)
-    sysctl -q -w net.core.rmem_default=212992 net.core.wmem_default=212992
+    # The EXIT trap tears the topology down and puts back what 'up'
+    # raised.
+    buf_load
     ;;
 bench) buf_raise; bench "$@" ;;
 stream) buf_raise; stream "$@" ;;
