@@ -21,7 +21,8 @@ TESTSUITE_AT = \
 	tests/gre-rx.at \
 	tests/gre-pcap.at \
 	tests/gre-offload.at \
-	tests/main-loop.at
+	tests/main-loop.at \
+	tests/scripts.at
 TESTSUITE = $(srcdir)/tests/testsuite
 AUTOTEST = $(AUTOM4TE) -l autotest \
 	-I '$(srcdir)/tests' -I '$(srcdir)' -I '$(OVS_SRCDIR)'

@@ -58,4 +58,6 @@ if ! nm "$vswitchd_dir/ovs-vswitchd" 2>/dev/null \
     exit 99
 fi
 
+# One word per test number.
+# shellcheck disable=SC2086
 exec "$SHELL" "$testsuite" AUTOTEST_PATH="$path" "$@" $numbers

@@ -29,7 +29,7 @@ packages="
     openvswitch-source libssl-dev libcap-ng-dev libunbound-dev
     python3 python3-scapy iproute2 iputils-ping procps tshark
     clang libclang-rt-14-dev iperf3 ethtool
-    build-essential debhelper python3-docutils lintian rpm
+    build-essential debhelper python3-docutils lintian rpm shellcheck
 "
 
 log() {
