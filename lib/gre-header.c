@@ -130,12 +130,12 @@ build_erspan(uint8_t *greh_, const struct gre_options *opts,
         /* ERSPAN has a 10-bit session ID. */
         return 0;
     }
-    ver = opts->erspan_ver_flow ? flow->tunnel.erspan_ver : opts->erspan_ver;
+    ver = opts->erspan_ver.flow ? flow->tunnel.erspan_ver : opts->erspan_ver.value;
 
     greh->flags = htons(GRE_SEQ);
     if (ver == ERSPAN_VERSION_II) {
-        uint32_t idx = (opts->erspan_idx_flow
-                        ? flow->tunnel.erspan_idx : opts->erspan_idx);
+        uint32_t idx = (opts->erspan_idx.flow
+                        ? flow->tunnel.erspan_idx : opts->erspan_idx.value);
 
         greh->protocol = htons(ETH_TYPE_ERSPAN1);
         erspan_word_put(ers, 0, ERSPAN_VERSION_II << ERSPAN_VER_SHIFT
@@ -143,10 +143,10 @@ build_erspan(uint8_t *greh_, const struct gre_options *opts,
         erspan_word_put(ers, 1, idx & ERSPAN_V1_IDX_BITS);
         return GRE_BASE_LEN + GRE_OPTION_LEN + ERSPAN_V1_LEN;
     } else if (ver == ERSPAN_VERSION_III) {
-        uint32_t hwid = (opts->erspan_hwid_flow
-                         ? flow->tunnel.erspan_hwid : opts->erspan_hwid);
-        uint32_t dir = (opts->erspan_dir_flow
-                        ? flow->tunnel.erspan_dir : opts->erspan_dir);
+        uint32_t hwid = (opts->erspan_hwid.flow
+                         ? flow->tunnel.erspan_hwid : opts->erspan_hwid.value);
+        uint32_t dir = (opts->erspan_dir.flow
+                        ? flow->tunnel.erspan_dir : opts->erspan_dir.value);
 
         greh->protocol = htons(ETH_TYPE_ERSPAN2);
         erspan_word_put(ers, 0, ERSPAN_VERSION_III << ERSPAN_VER_SHIFT

@@ -186,33 +186,31 @@ parse_egress_pkt_mark(struct parse_ctx *ctx, const char *value)
     }
 }
 
-/* Parses an ERSPAN field that is either "flow" or a number in 'base' that
- * has no bits outside 'mask'.  Returns true if 'value' is valid. */
+/* Parses into 'field' an ERSPAN field that is either "flow" or a number in
+ * 'base' that has no bits outside 'mask'.  Returns true if 'value' is
+ * valid; otherwise leaves 'field' alone. */
 static bool
 parse_erspan_field(const char *value, int base, uint32_t mask,
-                   bool *flow, uint32_t *n)
+                   struct gre_erspan_field *field)
 {
     unsigned long long x;
 
     if (!strcmp(value, "flow")) {
-        *flow = true;
-        return true;
-    }
-    if (!parse_number(value, base, mask, &x) || (x & ~mask)) {
+        field->flow = true;
+    } else if (parse_number(value, base, mask, &x) && !(x & ~mask)) {
+        field->flow = false;
+        field->value = x;
+    } else {
         return false;
     }
-    *flow = false;
-    *n = x;
     return true;
 }
 
 static void
 parse_erspan_idx(struct parse_ctx *ctx, const char *value)
 {
-    struct gre_options *o = ctx->opts;
-
     if (!parse_erspan_field(value, 16, ERSPAN_V1_IDX_BITS,
-                            &o->erspan_idx_flow, &o->erspan_idx)) {
+                            &ctx->opts->erspan_idx)) {
         complain(ctx, "invalid erspan index: %s", value);
     }
 }
@@ -225,13 +223,13 @@ parse_erspan_ver(struct parse_ctx *ctx, const char *value)
 
     if (!strcmp(value, "flow")) {
         /* With the version taken from the flow, so is everything else. */
-        o->erspan_ver_flow = true;
-        o->erspan_idx_flow = true;
-        o->erspan_dir_flow = true;
-        o->erspan_hwid_flow = true;
+        o->erspan_ver.flow = true;
+        o->erspan_idx.flow = true;
+        o->erspan_dir.flow = true;
+        o->erspan_hwid.flow = true;
     } else if (parse_number(value, 10, 2, &ver) && ver >= 1) {
-        o->erspan_ver_flow = false;
-        o->erspan_ver = ver;
+        o->erspan_ver.flow = false;
+        o->erspan_ver.value = ver;
     } else {
         complain(ctx, "invalid erspan version: %s", value);
     }
@@ -240,14 +238,7 @@ parse_erspan_ver(struct parse_ctx *ctx, const char *value)
 static void
 parse_erspan_dir(struct parse_ctx *ctx, const char *value)
 {
-    struct gre_options *o = ctx->opts;
-    uint32_t dir;
-
-    if (parse_erspan_field(value, 10, 1, &o->erspan_dir_flow, &dir)) {
-        if (!o->erspan_dir_flow) {
-            o->erspan_dir = dir;
-        }
-    } else {
+    if (!parse_erspan_field(value, 10, 1, &ctx->opts->erspan_dir)) {
         complain(ctx, "invalid erspan direction: %s", value);
     }
 }
@@ -255,16 +246,9 @@ parse_erspan_dir(struct parse_ctx *ctx, const char *value)
 static void
 parse_erspan_hwid(struct parse_ctx *ctx, const char *value)
 {
-    struct gre_options *o = ctx->opts;
-    uint32_t hwid;
-
-    if (parse_erspan_field(value, 16,
-                           ERSPAN_V2_HWID_MASK >> ERSPAN_V2_HWID_SHIFT,
-                           &o->erspan_hwid_flow, &hwid)) {
-        if (!o->erspan_hwid_flow) {
-            o->erspan_hwid = hwid;
-        }
-    } else {
+    if (!parse_erspan_field(value, 16,
+                            ERSPAN_V2_HWID_MASK >> ERSPAN_V2_HWID_SHIFT,
+                            &ctx->opts->erspan_hwid)) {
         complain(ctx, "invalid erspan hardware ID: %s", value);
     }
 }
@@ -424,47 +408,49 @@ format_packet_type(const struct gre_options *o, struct smap *args)
     }
 }
 
-/* Adds ERSPAN field 'key': "flow" if it comes from the flow, otherwise
- * 'value' in 'format', but only for the version that carries the field
- * ('ver', 0 for every version). */
+/* Adds ERSPAN field 'key', 'field': "flow" if it comes from the flow,
+ * otherwise its value in 'format'; but only for the version that carries
+ * the field ('ver', 0 for every version). */
 static void
 format_erspan_field(const struct gre_options *o, struct smap *args,
-                    const char *key, int ver, bool flow, const char *format,
-                    uint32_t value)
+                    const char *key, uint32_t ver,
+                    const struct gre_erspan_field *field, const char *format)
 {
-    if (o->erspan_ver_flow || (flow && (!ver || o->erspan_ver == ver))) {
+    bool carried = !ver || o->erspan_ver.value == ver;
+
+    if (o->erspan_ver.flow || (field->flow && carried)) {
         smap_add(args, key, "flow");
-    } else if (!ver || o->erspan_ver == ver) {
-        smap_add_format(args, key, format, value);
+    } else if (carried) {
+        smap_add_format(args, key, format, field->value);
     }
 }
 
 static void
 format_erspan_ver(const struct gre_options *o, struct smap *args)
 {
-    format_erspan_field(o, args, "erspan_ver", 0, false, "%"PRIu32,
-                        o->erspan_ver);
+    format_erspan_field(o, args, "erspan_ver", 0, &o->erspan_ver,
+                        "%"PRIu32);
 }
 
 static void
 format_erspan_idx(const struct gre_options *o, struct smap *args)
 {
     format_erspan_field(o, args, "erspan_idx", ERSPAN_VERSION_II,
-                        o->erspan_idx_flow, "0x%"PRIx32, o->erspan_idx);
+                        &o->erspan_idx, "0x%"PRIx32);
 }
 
 static void
 format_erspan_dir(const struct gre_options *o, struct smap *args)
 {
     format_erspan_field(o, args, "erspan_dir", ERSPAN_VERSION_III,
-                        o->erspan_dir_flow, "%"PRIu32, o->erspan_dir);
+                        &o->erspan_dir, "%"PRIu32);
 }
 
 static void
 format_erspan_hwid(const struct gre_options *o, struct smap *args)
 {
     format_erspan_field(o, args, "erspan_hwid", ERSPAN_VERSION_III,
-                        o->erspan_hwid_flow, "0x%"PRIx32, o->erspan_hwid);
+                        &o->erspan_hwid, "0x%"PRIx32);
 }
 
 /* Which port types an option applies to. */

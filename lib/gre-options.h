@@ -39,6 +39,12 @@
 
 struct smap;
 
+/* An ERSPAN header field a port sends: a value, or the flow's. */
+struct gre_erspan_field {
+    bool flow;                  /* Taken from the flow's tunnel metadata. */
+    uint32_t value;             /* Otherwise. */
+};
+
 /* One direction's GRE key (the ERSPAN session ID for ERSPAN types). */
 struct gre_key_option {
     bool present;               /* Packets carry a key. */
@@ -76,15 +82,12 @@ struct gre_options {
     bool in_seq;                /* Require and check sequence numbers. */
     bool in_csum;               /* Require GRE checksums. */
 
-    /* ERSPAN. */
-    uint8_t erspan_ver;
-    uint32_t erspan_idx;
-    uint8_t erspan_dir;
-    uint8_t erspan_hwid;
-    bool erspan_ver_flow;
-    bool erspan_idx_flow;
-    bool erspan_dir_flow;
-    bool erspan_hwid_flow;
+    /* ERSPAN: the version (1 for type II, 2 for type III), the type II
+     * index, the type III direction and hardware ID. */
+    struct gre_erspan_field erspan_ver;
+    struct gre_erspan_field erspan_idx;
+    struct gre_erspan_field erspan_dir;
+    struct gre_erspan_field erspan_hwid;
 };
 
 int gre_options_parse(const struct gre_type *, const char *name,

@@ -255,10 +255,10 @@ do_push(const char *type_name, int argc, char *argv[])
     flow.tunnel.flags = (FLOW_TNL_F_DONT_FRAGMENT
                          | (opts.out_key.present ? FLOW_TNL_F_KEY : 0)
                          | (opts.csum ? FLOW_TNL_F_CSUM : 0));
-    flow.tunnel.erspan_ver = opts.erspan_ver;
-    flow.tunnel.erspan_idx = opts.erspan_idx;
-    flow.tunnel.erspan_dir = opts.erspan_dir;
-    flow.tunnel.erspan_hwid = opts.erspan_hwid;
+    flow.tunnel.erspan_ver = opts.erspan_ver.value;
+    flow.tunnel.erspan_idx = opts.erspan_idx.value;
+    flow.tunnel.erspan_dir = opts.erspan_dir.value;
+    flow.tunnel.erspan_hwid = opts.erspan_hwid.value;
     netdev_init_tnl_build_header_params(
         &params, &flow, &local,
         (struct eth_addr) ETH_ADDR_C(f8,bc,12,44,34,b6),

@@ -151,10 +151,10 @@ tunnel_flow(const struct row *row, const struct gre_options *opts,
     flow->tunnel.flags = (FLOW_TNL_F_DONT_FRAGMENT
                           | (opts->out_key.present ? FLOW_TNL_F_KEY : 0)
                           | (opts->csum ? FLOW_TNL_F_CSUM : 0));
-    flow->tunnel.erspan_ver = opts->erspan_ver;
-    flow->tunnel.erspan_idx = opts->erspan_idx;
-    flow->tunnel.erspan_dir = opts->erspan_dir;
-    flow->tunnel.erspan_hwid = opts->erspan_hwid;
+    flow->tunnel.erspan_ver = opts->erspan_ver.value;
+    flow->tunnel.erspan_idx = opts->erspan_idx.value;
+    flow->tunnel.erspan_dir = opts->erspan_dir.value;
+    flow->tunnel.erspan_hwid = opts->erspan_hwid.value;
 }
 
 /* Returns a packet holding an inner frame of 'size' bytes (an Ethernet

@@ -171,14 +171,14 @@ tnl_cfg_from_options(struct netdev_tunnel_config *tnl,
     tnl->csum = opts->csum;
     tnl->set_seq = opts->seq;
 
-    tnl->erspan_ver = opts->erspan_ver;
-    tnl->erspan_idx = opts->erspan_idx;
-    tnl->erspan_dir = opts->erspan_dir;
-    tnl->erspan_hwid = opts->erspan_hwid;
-    tnl->erspan_ver_flow = opts->erspan_ver_flow;
-    tnl->erspan_idx_flow = opts->erspan_idx_flow;
-    tnl->erspan_dir_flow = opts->erspan_dir_flow;
-    tnl->erspan_hwid_flow = opts->erspan_hwid_flow;
+    tnl->erspan_ver = opts->erspan_ver.value;
+    tnl->erspan_ver_flow = opts->erspan_ver.flow;
+    tnl->erspan_idx = opts->erspan_idx.value;
+    tnl->erspan_idx_flow = opts->erspan_idx.flow;
+    tnl->erspan_dir = opts->erspan_dir.value;
+    tnl->erspan_dir_flow = opts->erspan_dir.flow;
+    tnl->erspan_hwid = opts->erspan_hwid.value;
+    tnl->erspan_hwid_flow = opts->erspan_hwid.flow;
 }
 
 /* Looks up the interface that the route to 'vport''s remote endpoint
