@@ -130,7 +130,8 @@ build_erspan(uint8_t *greh_, const struct gre_options *opts,
         /* ERSPAN has a 10-bit session ID. */
         return 0;
     }
-    ver = opts->erspan_ver.flow ? flow->tunnel.erspan_ver : opts->erspan_ver.value;
+    ver = (opts->erspan_ver.flow
+           ? flow->tunnel.erspan_ver : opts->erspan_ver.value);
 
     greh->flags = htons(GRE_SEQ);
     if (ver == ERSPAN_VERSION_II) {

@@ -83,8 +83,8 @@ gre_layout_parse(struct gre_layout *lay, const void *frame_, size_t size,
             lay->erspan = ofs;
             lay->ts = ofs + ERSPAN_V2_TS_OFFSET;
             ofs += ERSPAN_V2_LEN;
-            if (ofs <= size
-                && erspan_word_get(frame + lay->erspan, 2) & ERSPAN_V2_O_MASK) {
+            if (ofs <= size && (erspan_word_get(frame + lay->erspan, 2)
+                                & ERSPAN_V2_O_MASK)) {
                 ofs += ERSPAN_V2_PLATFORM_LEN;
             }
         } else if (flags & GRE_SEQ) {

@@ -21,7 +21,8 @@
 # host's run directory (NAME.pid); stopping a host kills exactly those
 # processes.
 
-ovsgre_env=${1:?ovsgre-netns.sh: source it with the build directory}/utilities/ovsgre-env.sh
+ovsgre_env=${1:?ovsgre-netns.sh: source it with the build directory}
+ovsgre_env=$ovsgre_env/utilities/ovsgre-env.sh
 if [ ! -f "$ovsgre_env" ]; then
     echo "ovsgre-netns.sh: $ovsgre_env is missing: configure the build" >&2
     exit 1

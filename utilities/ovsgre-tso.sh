@@ -432,7 +432,8 @@ print(h.hexdigest())' "${overlay[b]}")
         local avg
         # shellcheck disable=SC2016
         avg=$(on b sh -c 'd=/sys/class/net/ul-b/statistics
-                          echo $(( $(cat $d/rx_bytes) / $(cat $d/rx_packets) ))')
+                          b=$(cat $d/rx_bytes) p=$(cat $d/rx_packets)
+                          echo $((b / p))')
         echo "underlay: $avg bytes per packet on average"
         [ "$avg" -gt 1500 ] || {
             echo "stream: segments not sized for the $underlay_mtu-byte" \
