@@ -194,15 +194,18 @@ gre_dp_push_batch(const struct gre_type *type, const char *name,
     struct dp_packet *packet;
     uint32_t seq, n_ok = 0;
     uint64_t bytes = 0;
+    ovs_be32 ts;
 
     push_ctx_init(&ctx, type, data);
     /* Numbers for the whole batch in one atomic add; a packet to be
      * segmented takes a block of its own (see push_offloaded()).  A packet
      * dropped below leaves a gap, as a packet lost on the way would. */
     seq = reserve_seq(&ctx, size);
-    /* 'p' is a copy whose address goes nowhere, so that the compiler can
-     * keep it in registers across the stores into the packets. */
+    /* 'p' and 'ts' are copies whose addresses go nowhere, so that the
+     * compiler can keep them in registers across the stores into the
+     * packets. */
     p = ctx.plan;
+    ts = ctx.ts;
     out_port = data->out_port;
 
     DP_PACKET_BATCH_REFILL_FOR_EACH (i, size, packet, batch) {
@@ -221,7 +224,7 @@ gre_dp_push_batch(const struct gre_type *type, const char *name,
             }
             n_ok += n - 1;
         } else {
-            gre_push_header(packet, data, &p, seq + i, ctx.ts);
+            gre_push_header(packet, data, &p, seq + i, ts);
         }
         n_ok++;
         pkt_metadata_init(&packet->md, out_port);

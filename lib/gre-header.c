@@ -211,9 +211,9 @@ gre_push_plan_init(struct gre_push_plan *plan,
                      ? IPV6_HEADER_LEN : IP_HEADER_LEN);
     struct gre_layout *lay = &plan->lay;
 
-    memset(plan, 0, sizeof *plan);
     gre_layout_parse(lay, h, data->header_len, ETH_HEADER_LEN,
                      ETH_HEADER_LEN + ip_len);
+    plan->ip_csum_sum = 0;
     if (!lay->ipv6) {
         const struct ip_header *ip;
 
@@ -222,11 +222,10 @@ gre_push_plan_init(struct gre_push_plan *plan,
     }
     plan->csum = lay->csum != 0;
     plan->extras = lay->seq || lay->ts || plan->csum;
-    if (plan->csum) {
-        /* The template's checksum and sequence number are still 0. */
-        plan->gre_sum = gre_csum_add(0, h + lay->gre,
-                                     lay->inner - lay->gre);
-    }
+    /* The template's checksum and sequence number are still 0. */
+    plan->gre_sum = (plan->csum
+                     ? gre_csum_add(0, h + lay->gre, lay->inner - lay->gre)
+                     : 0);
 }
 
 /* Returns the ERSPAN type III timestamp for now, in units of 100

@@ -34,12 +34,16 @@
  * An optional part that is absent has offset 0, which no part can have:
  * the outer IP header comes first. */
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include "gre-type.h"
 #include "gre-wire.h"
 #include "openvswitch/types.h"
+#include "packets.h"
+#include "util.h"
 
 /* The GRE header of a frame gre_layout_parse() takes starts at most this
  * far into it (a 64 kB frame whose outer header is where no datapath puts
@@ -63,15 +67,84 @@ struct gre_layout {
     bool inner_eth;             /* The payload is an Ethernet frame. */
 };
 
-int gre_layout_parse(struct gre_layout *, const void *frame, size_t size,
-                     size_t l3, size_t gre);
-
 /* Returns the offset of the end of the GRE header, options included, in
  * the frame that 'lay' describes. */
 static inline size_t
 gre_layout_gre_end(const struct gre_layout *lay)
 {
     return lay->gre + gre_calc_hlen(lay->gre_flags);
+}
+
+/* Fills 'lay' with the layout of the 'size'-byte frame at 'frame', whose
+ * outer IP header (IPv4 or IPv6, by its version field) starts at offset
+ * 'l3' and whose GRE header starts at offset 'gre'.  Reads the IP version,
+ * the GRE flags and protocol and, for ERSPAN type III, the bit that says
+ * whether a platform subheader follows; validates nothing (the receive
+ * parse does that).
+ *
+ * Returns 0 if the GRE header and, for ERSPAN, the ERSPAN header end
+ * within the frame.  Otherwise returns -EMSGSIZE with 'lay' filled as far
+ * as the frame goes: the GRE header itself is cut short if
+ * gre_layout_gre_end() is beyond 'size' (its flags read as 0 if not even
+ * they are there, or if 'gre' is beyond GRE_LAYOUT_MAX_GRE_OFS),
+ * otherwise the ERSPAN header is. */
+static inline int
+gre_layout_parse(struct gre_layout *lay, const void *frame_, size_t size,
+                 size_t l3, size_t gre)
+{
+    const uint8_t *frame = frame_;
+    const struct gre_base_hdr *greh;
+    uint16_t flags;
+    size_t ofs;
+
+    memset(lay, 0, sizeof *lay);
+    lay->l3 = l3;
+    lay->gre = gre;
+    lay->ipv6 = l3 < size && frame[l3] >> 4 == 6;
+    if (gre > GRE_LAYOUT_MAX_GRE_OFS || size < gre + GRE_BASE_LEN) {
+        return -EMSGSIZE;
+    }
+
+    greh = ALIGNED_CAST(const struct gre_base_hdr *, frame + gre);
+    flags = ntohs(greh->flags);
+    lay->gre_flags = flags;
+    lay->proto = greh->protocol;
+
+    ofs = gre + GRE_BASE_LEN;
+    if (flags & GRE_CSUM) {
+        lay->csum = ofs;
+        ofs += GRE_OPTION_LEN;
+    }
+    if (flags & GRE_KEY) {
+        lay->key = ofs;
+        ofs += GRE_OPTION_LEN;
+    }
+    if (flags & GRE_SEQ) {
+        lay->seq = ofs;
+        ofs += GRE_OPTION_LEN;
+    }
+
+    lay->inner_eth = lay->proto == htons(ETH_TYPE_TEB);
+    if (lay->proto == htons(ETH_TYPE_ERSPAN1)
+        || lay->proto == htons(ETH_TYPE_ERSPAN2)) {
+        lay->kind = GRE_KIND_ERSPAN;
+        lay->inner_eth = true;
+        if (lay->proto == htons(ETH_TYPE_ERSPAN2)) {
+            lay->erspan = ofs;
+            lay->ts = ofs + ERSPAN_V2_TS_OFFSET;
+            ofs += ERSPAN_V2_LEN;
+            if (ofs <= size && (erspan_word_get(frame + lay->erspan, 2)
+                                & ERSPAN_V2_O_MASK)) {
+                ofs += ERSPAN_V2_PLATFORM_LEN;
+            }
+        } else if (flags & GRE_SEQ) {
+            lay->erspan = ofs;
+            ofs += ERSPAN_V1_LEN;
+        }
+        /* Otherwise type I: the mirrored frame follows the GRE header. */
+    }
+    lay->inner = ofs;
+    return ofs <= size ? 0 : -EMSGSIZE;
 }
 
 #endif /* gre-layout.h */

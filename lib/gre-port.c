@@ -220,41 +220,36 @@ enum lookup_rules {
     RULES_RX_ANY_PAYLOAD,   /* As RULES_RX, but whatever the payload. */
 };
 
-/* How exactly an entry matches a packet, for compare_ranks(). */
-struct match_rank {
-    bool remote;            /* remote_ip matched exactly, not by "flow". */
-    bool local;             /* local_ip matched exactly. */
-    bool key;               /* The key matched exactly. */
-    bool legacy_pt;         /* A legacy port for the payload's type. */
+/* How exactly an entry matches a packet: the sum of the rules below that
+ * it meets exactly, each worth more than all the ones after it together,
+ * so that the higher rank is the better match. */
+enum match_rank {
+    RANK_REMOTE = 1 << 3,       /* remote_ip matched, not by "flow". */
+    RANK_LOCAL = 1 << 2,        /* local_ip matched, not by "flow". */
+    RANK_KEY = 1 << 1,          /* The key matched, not by "flow". */
+    RANK_LEGACY_PT = 1 << 0,    /* A legacy port for the payload's type. */
 };
 
-/* Returns a positive number if 'a' is a better match than 'b', a negative
- * one if it is worse, 0 if they are alike. */
-static int
-compare_ranks(const struct match_rank *a, const struct match_rank *b)
-{
-    return (a->remote != b->remote ? a->remote - b->remote
-            : a->local != b->local ? a->local - b->local
-            : a->key != b->key ? a->key - b->key
-            : a->legacy_pt - b->legacy_pt);
-}
-
-/* Returns true if 'e' matches the addresses in 'k', and records how
- * exactly in 'rank'. */
+/* Returns true if 'e' matches the addresses in 'k', adding to '*rank' the
+ * rules it meets exactly. */
 static bool
 match_addresses(const struct port_entry *e, const struct gre_port_key *k,
-                struct match_rank *rank)
+                unsigned int *rank)
 {
     if (e->kind != k->kind || e->ipv6 != k->ipv6) {
         return false;
     }
-    rank->remote = !e->remote_any;
-    if (rank->remote && !ipv6_addr_equals(&e->remote, &k->remote)) {
-        return false;
+    if (!e->remote_any) {
+        if (!ipv6_addr_equals(&e->remote, &k->remote)) {
+            return false;
+        }
+        *rank |= RANK_REMOTE;
     }
-    rank->local = !e->local_any;
-    if (rank->local && !ipv6_addr_equals(&e->local, &k->local)) {
-        return false;
+    if (!e->local_any) {
+        if (!ipv6_addr_equals(&e->local, &k->local)) {
+            return false;
+        }
+        *rank |= RANK_LOCAL;
     }
     return true;
 }
@@ -264,55 +259,57 @@ match_addresses(const struct port_entry *e, const struct gre_port_key *k,
  * none. */
 static bool
 match_rx_key(const struct port_entry *e, const struct gre_port_key *k,
-             struct match_rank *rank)
+             unsigned int *rank)
 {
-    rank->key = !e->in_key_any;
-    return !rank->key || (k->has_key ? k->key : 0) == e->in_key;
+    if (e->in_key_any) {
+        return true;
+    }
+    *rank |= RANK_KEY;
+    return (k->has_key ? k->key : 0) == e->in_key;
 }
 
 /* Returns true if 'e' sends packets with the key in 'k': its own key, none
  * if it has none (ERSPAN always has one), or any with out_key=flow. */
 static bool
 match_tx_key(const struct port_entry *e, const struct gre_port_key *k,
-             struct match_rank *rank)
+             unsigned int *rank)
 {
-    rank->key = !e->out_key_any;
-    if (!rank->key) {
+    if (e->out_key_any) {
         return k->has_key;
-    } else if (e->out_key_present || e->kind == GRE_KIND_ERSPAN) {
-        return k->has_key && k->key == e->out_key;
-    } else {
-        return !k->has_key;
     }
+    *rank |= RANK_KEY;
+    if (e->out_key_present || e->kind == GRE_KIND_ERSPAN) {
+        return k->has_key && k->key == e->out_key;
+    }
+    return !k->has_key;
 }
 
 /* Returns true if 'e' takes a payload that is Ethernet or not
  * ('k->is_eth'). */
 static bool
 match_payload(const struct port_entry *e, const struct gre_port_key *k,
-              struct match_rank *rank)
+              unsigned int *rank)
 {
     switch (e->policy.pt_mode) {
     case NETDEV_PT_LEGACY_L2:
-        rank->legacy_pt = true;
+        *rank |= RANK_LEGACY_PT;
         return k->is_eth;
     case NETDEV_PT_LEGACY_L3:
-        rank->legacy_pt = true;
+        *rank |= RANK_LEGACY_PT;
         return !k->is_eth;
     case NETDEV_PT_AWARE:
     default:
-        rank->legacy_pt = false;
         return true;
     }
 }
 
-/* Returns true if 'e' matches 'k' under 'rules', ranking the match in
- * 'rank'. */
+/* Returns true if 'e' matches 'k' under 'rules', storing in '*rank' how
+ * exactly. */
 static bool
 match_entry(const struct port_entry *e, const struct gre_port_key *k,
-            enum lookup_rules rules, struct match_rank *rank)
+            enum lookup_rules rules, unsigned int *rank)
 {
-    memset(rank, 0, sizeof *rank);
+    *rank = 0;
     if (!match_addresses(e, k, rank)) {
         return false;
     }
@@ -334,17 +331,16 @@ lookup(const struct gre_port_key *k, enum lookup_rules rules)
 {
     struct port_table *t = ovsrcu_get(struct port_table *, &table);
     const struct port_entry *best = NULL;
-    struct match_rank best_rank = { .remote = false };
+    unsigned int best_rank = 0;
 
     if (!t) {
         return NULL;
     }
     for (size_t i = 0; i < t->n; i++) {
         const struct port_entry *e = &t->entries[i];
-        struct match_rank rank;
+        unsigned int rank;
 
-        if (match_entry(e, k, rules, &rank)
-            && (!best || compare_ranks(&rank, &best_rank) > 0)) {
+        if (match_entry(e, k, rules, &rank) && (!best || rank > best_rank)) {
             best = e;
             best_rank = rank;
         }
