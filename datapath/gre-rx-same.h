@@ -43,6 +43,7 @@
 #include <string.h>
 #include "dp-packet.h"
 #include "gre-csum.h"
+#include "gre-header.h"
 #include "gre-port.h"
 #include "packets.h"
 #include "unaligned.h"
@@ -150,7 +151,7 @@ gre_rx_same_match(const struct gre_rx_same *same,
         if (tot_len > size - same->l3_ofs || tot_len < IP_HEADER_LEN) {
             return false;
         }
-        if (!dp_packet_ip_checksum_valid(packet)
+        if (!gre_rx_ip_csum_good(packet)
             && !gre_rx_same_ip4_csum_ok(same, l3)) {
             return false;
         }

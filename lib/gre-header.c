@@ -276,7 +276,7 @@ parse_outer_ip(const struct dp_packet *packet, struct flow_tnl *tnl,
         if (ihl > size - l3) {
             return parse_fail(info, GRE_DROP_IP_TRUNCATED);
         }
-        if (!dp_packet_ip_checksum_valid(packet) && gre_csum(ip, ihl)) {
+        if (!gre_rx_ip_csum_good(packet) && gre_csum(ip, ihl)) {
             return parse_fail(info, GRE_DROP_IP_CSUM);
         }
         tot_len = ntohs(ip->ip_tot_len);

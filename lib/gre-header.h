@@ -191,6 +191,16 @@ gre_push_header(struct dp_packet *packet,
     }
 }
 
+/* Returns true if the receiving netdev found the outer IPv4 checksum of
+ * 'p' right.  (OVS 3.1 calls this dp_packet_ip_checksum_valid(), 3.5
+ * dp_packet_ip_checksum_good(); the flags are the same in both.) */
+static inline bool
+gre_rx_ip_csum_good(const struct dp_packet *p)
+{
+    return ((*dp_packet_ol_flags_ptr(p) & DP_PACKET_OL_RX_IP_CKSUM_MASK)
+            == DP_PACKET_OL_RX_IP_CKSUM_GOOD);
+}
+
 /* What a received packet's tunnel headers say, beyond the tunnel metadata
  * (addresses, key, ERSPAN fields) written into its 'struct flow_tnl'. */
 struct gre_rx_info {

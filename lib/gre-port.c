@@ -290,17 +290,15 @@ static bool
 match_payload(const struct port_entry *e, const struct gre_port_key *k,
               unsigned int *rank)
 {
-    switch (e->policy.pt_mode) {
-    case NETDEV_PT_LEGACY_L2:
+    /* Not a switch: OVS 3.5's enum has a value 3.1's lacks. */
+    if (e->policy.pt_mode == NETDEV_PT_LEGACY_L2) {
         *rank |= RANK_LEGACY_PT;
         return k->is_eth;
-    case NETDEV_PT_LEGACY_L3:
+    } else if (e->policy.pt_mode == NETDEV_PT_LEGACY_L3) {
         *rank |= RANK_LEGACY_PT;
         return !k->is_eth;
-    case NETDEV_PT_AWARE:
-    default:
-        return true;
     }
+    return true;
 }
 
 /* Returns true if 'e' matches 'k' under 'rules', storing in '*rank' how

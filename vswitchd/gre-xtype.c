@@ -45,8 +45,7 @@
  * port of that type is added to a bridge.  Written by the main thread,
  * read by handler threads. */
 static atomic_uint32_t type_odp[GRE_N_TYPES] = {
-    ATOMIC_VAR_INIT(UINT32_MAX), ATOMIC_VAR_INIT(UINT32_MAX),
-    ATOMIC_VAR_INIT(UINT32_MAX), ATOMIC_VAR_INIT(UINT32_MAX),
+    UINT32_MAX, UINT32_MAX, UINT32_MAX, UINT32_MAX,
 };
 BUILD_ASSERT_DECL(GRE_N_TYPES == 4);
 
