@@ -17,15 +17,18 @@
 #ifndef GRE_VPORT_CLASS_H
 #define GRE_VPORT_CLASS_H 1
 
-/* ovs-gre's netdev classes as Open vSwitch 3.1 must see them (see
- * vswitchd/gre-vport.h for the layer this belongs to). */
+/* ovs-gre's netdev classes as Open vSwitch must see them (see
+ * vswitchd/gre-vport.h for the layer this belongs to).  'struct
+ * vport_class' is the same in OVS 3.1 and 3.5; a version that changes it
+ * puts its own gre-vport-class.h in its vswitchd/ovsNN/, which comes
+ * first on the include path. */
 
 #include "netdev-provider.h"
 #include "simap.h"
 
 struct gre_type;
 
-/* Laid out as 'struct vport_class' of OVS 3.1's lib/netdev-vport.c in its
+/* Laid out as 'struct vport_class' of OVS's lib/netdev-vport.c in its
  * first three members, which is all OVS reads (through CONTAINER_OF, once
  * netdev_vport_construct() as the class's 'construct' has told it that
  * this is a vport class). */
@@ -39,7 +42,7 @@ struct gre_vport_class {
     const struct gre_type *type;
 };
 
-/* Callbacks of vswitchd/ovs31/gre-vport.c; see there. */
+/* Callbacks of vswitchd/gre-vport.c; see there. */
 struct netdev *gre_vport_alloc(void);
 void gre_vport_dealloc(struct netdev *);
 int gre_vport_set_etheraddr(struct netdev *, const struct eth_addr);

@@ -14,9 +14,12 @@
  * limitations under the License.
  */
 
-/* The one file that knows Open vSwitch 3.1's private vport details.
- * configure builds it only against OVS 3.1.x, the series it was checked
- * against; vswitchd/gre-vport.h says what it offers.
+/* The bottom of the seam: what ovs-gre does with Open vSwitch's private
+ * vport details (vswitchd/gre-vport.h says what it offers).  It is
+ * compiled against the OVS tree configure chose, and uses only the
+ * members of 'struct netdev_vport' that read the same in every supported
+ * version; where and how a version keeps the tunnel configuration is in
+ * that version's vswitchd/ovsNN/gre-vport-tnl.h.
  *
  * Why it is needed.  OVS treats a tunnel netdev specially only if its class
  * "is a vport class", which OVS decides by 'class->construct ==
@@ -31,13 +34,13 @@
  *
  *   2. allocate netdevs as 'struct netdev_vport' (OVS's
  *      lib/netdev-vport-private.h) followed by ovs-gre's port, and publish
- *      the tunnel configuration in 'netdev_vport.tnl_cfg', where OVS 3.1
- *      reads it: ofproto through get_tunnel_config, the route-change code
+ *      the tunnel configuration where OVS reads it: ofproto through
+ *      get_tunnel_config, the route-change code
  *      (netdev_vport_route_changed()) directly.
  *
- * Several callbacks here must behave exactly as static functions of OVS
- * 3.1's lib/netdev-vport.c that a vport class would otherwise use; each
- * names the function it matches, to be checked again when OVS changes. */
+ * Several callbacks here must behave exactly as static functions of OVS's
+ * lib/netdev-vport.c that a vport class would otherwise use; each names
+ * the function it matches, to be checked again when OVS changes. */
 
 #include <config.h>
 
@@ -51,6 +54,7 @@
 #include "gre-vport-class.h"
 #include "netdev-provider.h"
 #include "netdev-vport-private.h"
+#include "gre-vport-tnl.h"
 #include "ovs-router.h"
 #include "packets.h"
 #include "simap.h"
@@ -139,11 +143,13 @@ gre_vport_set_port(struct netdev *netdev, struct gre_port *port)
 
 /* Configuration. */
 
-/* Writes into 'tnl' the tunnel configuration OVS 3.1 reads for a port
- * configured as 'opts'. */
+/* Writes into 'tnl' the tunnel configuration OVS reads for a port
+ * configured as 'opts'.  Members that OVS has but ovs-gre's types do not
+ * use (the UDP port, extensions, SRv6) stay zero, as OVS leaves them for
+ * GRE-family ports. */
 static void
-tnl_cfg_from_options(struct netdev_tunnel_config *tnl,
-                     const struct gre_options *opts)
+tnl_from_options(struct netdev_tunnel_config *tnl,
+                 const struct gre_options *opts)
 {
     memset(tnl, 0, sizeof *tnl);
 
@@ -168,7 +174,7 @@ tnl_cfg_from_options(struct netdev_tunnel_config *tnl,
     tnl->set_egress_pkt_mark = opts->egress_pkt_mark_set;
     tnl->pt_mode = opts->pt_mode;
 
-    tnl->csum = opts->csum;
+    tnl->csum = gre_vport_tnl_csum(opts);
     tnl->set_seq = opts->seq;
 
     tnl->erspan_ver = opts->erspan_ver.value;
@@ -183,14 +189,14 @@ tnl_cfg_from_options(struct netdev_tunnel_config *tnl,
 
 /* Looks up the interface that the route to 'vport''s remote endpoint
  * leaves by, and that interface's carrier; records both if either
- * changed, and returns true then.  Must match OVS 3.1's
+ * changed, and returns true then.  Must match OVS's
  * tunnel_check_status_change__(), which OVS's route-change code runs on
  * ovs-gre's netdevs too. */
 static bool
 refresh_egress(struct netdev_vport *vport)
     OVS_REQUIRES(vport->mutex)
 {
-    const struct netdev_tunnel_config *tnl = &vport->tnl_cfg;
+    const struct netdev_tunnel_config *tnl = gre_vport_tnl(vport);
     char name[IFNAMSIZ] = "";
     struct in6_addr gw;
     bool up = false;
@@ -220,10 +226,10 @@ gre_vport_publish(struct netdev *netdev, const struct gre_options *opts)
     struct netdev_vport *vport = vport_of(netdev);
     struct netdev_tunnel_config tnl;
 
-    tnl_cfg_from_options(&tnl, opts);
+    tnl_from_options(&tnl, opts);
     ovs_mutex_lock(&vport->mutex);
-    if (memcmp(&vport->tnl_cfg, &tnl, sizeof tnl)) {
-        vport->tnl_cfg = tnl;
+    if (memcmp(gre_vport_tnl(vport), &tnl, sizeof tnl)) {
+        gre_vport_tnl_replace(vport, &tnl);
         refresh_egress(vport);
         netdev_change_seq_changed(netdev);
     }
@@ -234,7 +240,7 @@ gre_vport_publish(struct netdev *netdev, const struct gre_options *opts)
 
 /* Fills in the packet and byte counters of 'stats' from those ofproto adds
  * to 'netdev' through netdev_vport_inc_rx() and netdev_vport_inc_tx(),
- * leaving the rest of 'stats' alone.  Must match OVS 3.1's
+ * leaving the rest of 'stats' alone.  Must match OVS's
  * netdev_vport_get_stats(). */
 void
 gre_vport_get_stats(const struct netdev *netdev, struct netdev_stats *stats)
@@ -249,13 +255,14 @@ gre_vport_get_stats(const struct netdev *netdev, struct netdev_stats *stats)
     ovs_mutex_unlock(&vport->mutex);
 }
 
-/* Releases what netdev_vport_construct() set up in 'netdev', as OVS 3.1's
+/* Releases what netdev_vport_construct() set up in 'netdev', as OVS's
  * netdev_vport_destruct() does for a tunnel that is not VXLAN. */
 void
 gre_vport_destruct(struct netdev *netdev)
 {
     struct netdev_vport *vport = vport_of(netdev);
 
+    gre_vport_tnl_release(vport);
     free(vport->peer);
     vport->peer = NULL;
     ovs_mutex_destroy(&vport->mutex);
@@ -281,7 +288,7 @@ gre_vport_dealloc(struct netdev *netdev)
 }
 
 /* 'set_etheraddr': a tunnel's MAC exists only for OpenFlow's sake.  Must
- * match OVS 3.1's netdev_vport_set_etheraddr(). */
+ * match OVS's netdev_vport_set_etheraddr(). */
 int
 gre_vport_set_etheraddr(struct netdev *netdev, const struct eth_addr mac)
 {
@@ -294,7 +301,7 @@ gre_vport_set_etheraddr(struct netdev *netdev, const struct eth_addr mac)
     return 0;
 }
 
-/* 'get_etheraddr'.  Must match OVS 3.1's netdev_vport_get_etheraddr(). */
+/* 'get_etheraddr'.  Must match OVS's netdev_vport_get_etheraddr(). */
 int
 gre_vport_get_etheraddr(const struct netdev *netdev, struct eth_addr *mac)
 {
@@ -306,16 +313,16 @@ gre_vport_get_etheraddr(const struct netdev *netdev, struct eth_addr *mac)
     return 0;
 }
 
-/* 'get_pt_mode': the configured packet_type.  Must match OVS 3.1's
+/* 'get_pt_mode': the configured packet_type.  Must match OVS's
  * netdev_vport_get_pt_mode(). */
 enum netdev_pt_mode
 gre_vport_get_pt_mode(const struct netdev *netdev)
 {
-    return vport_of(netdev)->tnl_cfg.pt_mode;
+    return gre_vport_tnl(vport_of(netdev))->pt_mode;
 }
 
 /* 'update_flags': a tunnel is up and promiscuous, and cannot be anything
- * else.  Must match OVS 3.1's netdev_vport_update_flags(). */
+ * else.  Must match OVS's netdev_vport_update_flags(). */
 int
 gre_vport_update_flags(struct netdev *netdev OVS_UNUSED,
                        enum netdev_flags off, enum netdev_flags on OVS_UNUSED,
@@ -331,15 +338,15 @@ gre_vport_update_flags(struct netdev *netdev OVS_UNUSED,
 }
 
 /* 'get_tunnel_config': the published configuration, which OVS reads in
- * place (get_netdev_tunnel_config() in OVS 3.1). */
+ * place (get_netdev_tunnel_config() in OVS). */
 const struct netdev_tunnel_config *
 gre_vport_get_tunnel_config(const struct netdev *netdev)
 {
-    return &vport_of(netdev)->tnl_cfg;
+    return gre_vport_tnl(vport_of(netdev));
 }
 
 /* 'get_status': the interface toward the remote endpoint and its carrier,
- * once a route names one.  Must match OVS 3.1's tunnel_get_status(). */
+ * once a route names one.  Must match OVS's tunnel_get_status(). */
 int
 gre_vport_get_status(const struct netdev *netdev, struct smap *status)
 {
@@ -355,7 +362,7 @@ gre_vport_get_status(const struct netdev *netdev, struct smap *status)
     return 0;
 }
 
-/* 'get_ifindex': ovs-gre's ports have no kernel device.  (OVS 3.1's
+/* 'get_ifindex': ovs-gre's ports have no kernel device.  (OVS's
  * netdev_vport_get_ifindex() asks the kernel for a device of the port's
  * name, which the userspace datapath never creates.) */
 int
