@@ -33,6 +33,17 @@
 
 #define GRE_DEFAULT_TTL 64
 
+/* The dialect of the Open vSwitch version in use.  Set once, by the main
+ * thread, before any port is configured. */
+static struct gre_options_dialect dialect;
+
+/* Makes 'd' the way options are read and reported from now on. */
+void
+gre_options_set_dialect(const struct gre_options_dialect *d)
+{
+    dialect = *d;
+}
+
 /* The key options: "key" sets both directions, "in_key" and "out_key" one
  * each and win over "key". */
 enum key_option { KEY_BOTH, KEY_IN, KEY_OUT, N_KEY_OPTIONS };
@@ -273,6 +284,43 @@ parse_packet_type(struct parse_ctx *ctx, const char *packet_type)
     }
 }
 
+static void
+parse_csum(struct parse_ctx *ctx, const char *value)
+{
+    ctx->opts->csum = !strcmp(value, "true");
+    ctx->opts->csum_given = ctx->opts->csum || !strcmp(value, "false");
+}
+
+/* srv6_segs: a comma-separated list of at most 6 IPv6 addresses.  OVS 3.5
+ * accepts it for every tunnel type and uses it only for srv6 ports. */
+static void
+parse_srv6_segs(struct parse_ctx *ctx, const char *value)
+{
+    char *copy = xstrdup(value), *save = NULL;
+    int n = 0;
+
+    for (char *seg = strtok_r(copy, ",", &save); seg;
+         seg = strtok_r(NULL, ",", &save)) {
+        struct in6_addr addr;
+
+        if (++n > 6 || inet_pton(AF_INET6, seg, &addr) != 1) {
+            /* The sentence is OVS 3.5's, which names the value where its
+             * other sentences name the type. */
+            complain(ctx, "bad %s 'srv6_segs'", value);
+            break;
+        }
+    }
+    free(copy);
+}
+
+/* srv6_flowlabel: OVS 3.5 takes any value (anything but "zero" and
+ * "compute" meaning "copy"), and uses it only for srv6 ports. */
+static void
+parse_srv6_flowlabel(struct parse_ctx *ctx OVS_UNUSED,
+                     const char *value OVS_UNUSED)
+{
+}
+
 /* Parses 'value' of the key option 'which', called 'name'. */
 static void
 parse_key_option(struct parse_ctx *ctx, enum key_option which,
@@ -390,6 +438,16 @@ format_tos(const struct gre_options *o, struct smap *args)
 }
 
 static void
+format_csum(const struct gre_options *o, struct smap *args)
+{
+    if (o->csum) {
+        smap_add(args, "csum", "true");
+    } else if (o->csum_given && dialect.report_csum_false) {
+        smap_add(args, "csum", "false");
+    }
+}
+
+static void
 format_egress_pkt_mark(const struct gre_options *o, struct smap *args)
 {
     if (o->egress_pkt_mark_set) {
@@ -459,6 +517,7 @@ enum option_scope {
     FOR_CSUM,                   /* Types with 'has_csum'. */
     FOR_SEQ,                    /* Types with 'has_seq'. */
     FOR_ERSPAN,                 /* ERSPAN types. */
+    FOR_ALL_WITH_SRV6,          /* Every type, if the dialect has SRv6. */
 };
 
 /* One option: how to read it and how to report it.
@@ -493,7 +552,7 @@ static const struct option options[] = {
     OPTION("local_ip", FOR_ALL, parse_local_ip, format_local_ip),
     OPTION("tos", FOR_ALL, parse_tos, format_tos),
     OPTION("ttl", FOR_ALL, parse_ttl, format_ttl),
-    FLAG("csum", FOR_CSUM, csum, false),
+    OPTION("csum", FOR_CSUM, parse_csum, format_csum),
     FLAG("seq", FOR_SEQ, seq, false),
     FLAG("in_seq", FOR_ALL, in_seq, false),
     FLAG("in_csum", FOR_CSUM, in_csum, false),
@@ -510,6 +569,8 @@ static const struct option options[] = {
     OPTION("in_key", FOR_ALL, parse_in_key, NULL),
     OPTION("out_key", FOR_ALL, parse_out_key, NULL),
     OPTION("packet_type", FOR_ALL, parse_packet_type, format_packet_type),
+    OPTION("srv6_segs", FOR_ALL_WITH_SRV6, parse_srv6_segs, NULL),
+    OPTION("srv6_flowlabel", FOR_ALL_WITH_SRV6, parse_srv6_flowlabel, NULL),
 
     /* Read by ovs-monitor-ipsec, not by the datapath. */
     IGNORED("remote_cert"),
@@ -529,13 +590,21 @@ option_applies(const struct option *opt, const struct gre_type *type)
         return type->has_seq;
     case FOR_ERSPAN:
         return type->kind == GRE_KIND_ERSPAN;
+    case FOR_ALL_WITH_SRV6:
+        return dialect.srv6;
     }
     OVS_NOT_REACHED();
 }
 
+/* An option every "ipsec_*" key is, in a dialect that has them. */
+static const struct option ipsec_option = IGNORED("ipsec_*");
+
 static const struct option *
 find_option(const char *key, const struct gre_type *type)
 {
+    if (dialect.ipsec_prefix && !strncmp(key, "ipsec_", 6)) {
+        return &ipsec_option;
+    }
     for (size_t i = 0; i < ARRAY_SIZE(options); i++) {
         const struct option *opt = &options[i];
 

@@ -19,11 +19,12 @@
 
 /* The OVSDB Interface options of GRE-family ports.
  *
- * Every option OVS 3.1 accepts for gre, erspan, ip6gre and ip6erspan has
- * the same meaning, default, 'flow' value and error text here.  Where OVS
- * 3.1 only logs a warning and applies the rest (an unknown option, an
- * unparsable address or TOS), ovs-gre refuses the whole configuration
- * instead, with the same sentence, so that a typo never half-applies.
+ * Every option the Open vSwitch version in use (3.1 or 3.5) accepts for
+ * gre, erspan, ip6gre and ip6erspan has the same meaning, default, 'flow'
+ * value and error text here.  Where OVS only logs a warning and applies
+ * the rest (an unknown option, an unparsable address or TOS), ovs-gre
+ * refuses the whole configuration instead, with the same sentence, so
+ * that a typo never half-applies.
  *
  * 'struct gre_options' is ovs-gre's own: it does not depend on the layout
  * of OVS's 'struct netdev_tunnel_config', which changes between OVS
@@ -76,6 +77,7 @@ struct gre_options {
 
     /* GRE header options sent. */
     bool csum;
+    bool csum_given;            /* csum was "true" or "false". */
     bool seq;
 
     /* ovs-gre's own receive checks (Linux's iseq and icsum). */
@@ -89,6 +91,21 @@ struct gre_options {
     struct gre_erspan_field erspan_dir;
     struct gre_erspan_field erspan_hwid;
 };
+
+/* Where Open vSwitch versions differ in reading and reporting these
+ * options.  The seam under vswitchd/ sets the one of the version ovs-gre
+ * runs in (gre_options_set_dialect()); until then, all are false, which
+ * is Open vSwitch 3.1. */
+struct gre_options_dialect {
+    bool report_csum_false;     /* get_config reports "csum=false". */
+    bool srv6;                  /* srv6_segs and srv6_flowlabel are
+                                 * accepted, and do nothing for these
+                                 * types. */
+    bool ipsec_prefix;          /* Every "ipsec_*" option is accepted and
+                                 * ignored, for ovs-monitor-ipsec. */
+};
+
+void gre_options_set_dialect(const struct gre_options_dialect *);
 
 int gre_options_parse(const struct gre_type *, const char *name,
                       const struct smap *args, struct gre_options *,

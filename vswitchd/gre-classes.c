@@ -63,6 +63,7 @@
 #include "gre-appctl.h"
 #include "gre-dp.h"
 #include "gre-offload.h"
+#include "gre-options.h"
 #include "gre-provider.h"
 #include "gre-type.h"
 #include "gre-vport-class.h"
@@ -116,6 +117,7 @@ gre_classes_init(void)
                                gre_types[i].dpif_port));
             gre_vport_class_init(&gre_classes[i]);
         }
+        gre_options_set_dialect(gre_vport_options_dialect());
         gre_appctl_register();
         ovsthread_once_done(&once);
     }

@@ -99,6 +99,16 @@ gre_vport_class_init(struct gre_vport_class *gc)
     simap_init(&gc->global_cfg_tracker);
 }
 
+/* Returns how the OVS version ovs-gre is built for reads and reports the
+ * options of these types, where versions differ. */
+const struct gre_options_dialect *
+gre_vport_options_dialect(void)
+{
+    static const struct gre_options_dialect d = GRE_VPORT_OPTIONS_DIALECT;
+
+    return &d;
+}
+
 /* Returns the netdev class to register for 'gc'. */
 const struct netdev_class *
 gre_vport_netdev_class(const struct gre_vport_class *gc)

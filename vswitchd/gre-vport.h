@@ -39,6 +39,7 @@
 #include <stdbool.h>
 
 struct gre_options;
+struct gre_options_dialect;
 struct gre_port;
 struct gre_type;
 struct gre_vport_class;
@@ -46,8 +47,9 @@ struct netdev;
 struct netdev_class;
 struct netdev_stats;
 
-/* Registration. */
+/* Registration, and how this OVS version reads and reports options. */
 void gre_vport_class_init(struct gre_vport_class *);
+const struct gre_options_dialect *gre_vport_options_dialect(void);
 const struct netdev_class *gre_vport_netdev_class(
     const struct gre_vport_class *);
 

@@ -54,6 +54,14 @@ gre_vport_tnl_release(struct netdev_vport *vport OVS_UNUSED)
 {
 }
 
+/* How OVS 3.1 reads and reports options where versions differ: it is
+ * the dialect lib/gre-options.c starts with. */
+#define GRE_VPORT_OPTIONS_DIALECT {     \
+    .report_csum_false = false,         \
+    .srv6 = false,                      \
+    .ipsec_prefix = false,              \
+}
+
 /* Returns what OVS 3.1's 'csum' member holds for a port configured as
  * 'opts': whether it sends GRE checksums. */
 static inline bool
