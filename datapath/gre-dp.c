@@ -93,10 +93,14 @@ template_key(const uint8_t *h, const struct gre_layout *lay,
     }
 }
 
-static bool
-has_offload_flags(const struct dp_packet *packet)
+/* Returns the offload flags that ask the push for work in software:
+ * segmentation, an L4 checksum and, where the OVS version has it, an IPv4
+ * header checksum. */
+static uint64_t
+tx_work_flags(void)
 {
-    return dp_packet_hwol_is_tso(packet) || dp_packet_hwol_l4_mask(packet);
+    return (DP_PACKET_OL_TX_TCP_SEG | DP_PACKET_OL_TX_L4_MASK
+            | gre_offload_get_ovs()->tx_ip_csum);
 }
 
 /* Reads the header template in 'data' into 'ctx' and finds what sends it:
@@ -192,6 +196,7 @@ gre_dp_push_batch(const struct gre_type *type, const char *name,
     struct gre_push_plan p;
     odp_port_t out_port;
     struct dp_packet *packet;
+    uint64_t work = tx_work_flags();
     uint32_t seq, n_ok = 0;
     uint64_t bytes = 0;
     ovs_be32 ts;
@@ -210,7 +215,7 @@ gre_dp_push_batch(const struct gre_type *type, const char *name,
 
     DP_PACKET_BATCH_REFILL_FOR_EACH (i, size, packet, batch) {
         bytes += dp_packet_size(packet);
-        if (OVS_UNLIKELY(has_offload_flags(packet))) {
+        if (OVS_UNLIKELY(*dp_packet_ol_flags_ptr(packet) & work)) {
             uint32_t n = push_offloaded(&ctx, packet, i, size, &seq);
 
             if (!n) {

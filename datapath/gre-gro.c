@@ -211,10 +211,16 @@ tcp_csum_partial(uint8_t *d, const struct gre_l4_geom *g)
 }
 
 /* Flags 'p', a TSO packet of the inner connection described by 'g', for
- * the output port to segment and checksum. */
+ * the output port to segment at 'segsz' bytes of payload (where the OVS
+ * version has a segment size: 0 keeps the one it has) and checksum. */
 static void
-tso_flag(struct dp_packet *p, const struct gre_l4_geom *g)
+tso_flag(struct dp_packet *p, const struct gre_l4_geom *g, uint16_t segsz)
 {
+    const struct gre_offload_ovs *ovs = gre_offload_get_ovs();
+
+    if (segsz && ovs->set_segsz) {
+        ovs->set_segsz(p, segsz);
+    }
     p->l3_ofs = g->l3;
     p->l4_ofs = g->l4;
     dp_packet_hwol_set_tcp_seg(p);
@@ -256,7 +262,7 @@ gre_offload_rx_aggregate(struct dp_packet *p)
         }
     }
     tcp_csum_partial(dp_packet_data(p), &g);
-    tso_flag(p, &g);
+    tso_flag(p, &g, 0);
     return true;
 }
 
@@ -293,7 +299,7 @@ gro_merge(struct gro_seg *run[], size_t n)
     tcp->tcp_ctl = htons((ntohs(tcp->tcp_ctl) & ~TCP_PSH)
                          | (run[n - 1]->ctl & TCP_PSH));
     tcp_csum_partial(d, &head->g);
-    tso_flag(m, &head->g);
+    tso_flag(m, &head->g, head->payload);
 
     for (size_t i = 0; i < n; i++) {
         dp_packet_delete(run[i]->p);

@@ -91,46 +91,87 @@ gre_offload_path_mtu(const struct ovs_action_push_tnl *data,
     return mtu >= 576 ? mtu : GRE_OFFLOAD_UNDERLAY_MTU;
 }
 
+/* Writes the IPv4 header checksum of 'p' if its l3 offset points to an
+ * IPv4 header. */
+static void
+ip4_csum_fill(struct dp_packet *p)
+{
+    struct ip_header *ip = dp_packet_l3(p);
+
+    if (ip && dp_packet_size(p) >= p->l3_ofs + IP_HEADER_LEN
+        && IP_VER(ip->ip_ihl_ver) == 4) {
+        size_t ihl = IP_IHL(ip->ip_ihl_ver) * 4;
+
+        if (ihl >= IP_HEADER_LEN && dp_packet_size(p) >= p->l3_ofs + ihl) {
+            ip->ip_csum = 0;
+            ip->ip_csum = gre_csum(ip, ihl);
+        }
+    }
+}
+
 /* Readies 'p', about to have the header that 'plan' describes pushed on
  * it for a path of MTU 'path_mtu', if it carries offload flags.
  *
  * Returns the number of GRE sequence numbers it needs: 1 for a packet sent
- * as it is (its checksum is then computed here and its flags cleared), and
- * more for a packet that will be segmented, whose segment size is then
- * stored in '*mss' (it is 0 otherwise).  Returns 0 if the packet cannot be
- * honoured (see "Limitations" in gre-offload.h); the caller drops it. */
+ * as it is (the checksums it asks for are then computed here and its
+ * flags cleared), and more for a packet that will be segmented, whose
+ * segment size is then stored in '*mss' (it is 0 otherwise): the packet's
+ * own segment size, where the OVS version has one, or less if the path
+ * needs less.  Returns 0 if the packet cannot be honoured (see
+ * "Limitations" in gre-offload.h); the caller drops it. */
 uint32_t
 gre_offload_tx_prepare(struct dp_packet *p, const struct gre_push_plan *plan,
                        int path_mtu, uint16_t *mss)
 {
+    const struct gre_offload_ovs *ovs = gre_offload_get_ovs();
+    uint64_t flags = *dp_packet_ol_flags_ptr(p);
     bool is_eth = p->packet_type == htonl(PT_ETH);
     struct gre_l4_geom g;
     size_t payload;
     int inner_mtu;
 
     *mss = 0;
-    if (gre_l4_geom_parse(p, 0, is_eth, &g)
-        || (*dp_packet_ol_flags_ptr(p) & DP_PACKET_OL_TX_SCTP_CKSUM)) {
+    if (flags & DP_PACKET_OL_TX_SCTP_CKSUM) {
+        return 0;
+    }
+    if (!(flags & (DP_PACKET_OL_TX_TCP_SEG | DP_PACKET_OL_TX_L4_MASK))) {
+        /* Only the IPv4 header checksum is asked for. */
+        ip4_csum_fill(p);
+        goto resolved;
+    }
+    if (gre_l4_geom_parse(p, 0, is_eth, &g)) {
         return 0;
     }
 
     payload = g.end - g.hdr_len;
-    if (dp_packet_hwol_is_tso(p)) {
+    if (flags & DP_PACKET_OL_TX_TCP_SEG) {
+        uint16_t segsz = ovs->get_segsz ? ovs->get_segsz(p) : 0;
+        int max;
+
         if (g.proto != IPPROTO_TCP) {
             return 0;
         }
         inner_mtu = (path_mtu - (plan->lay.inner - plan->lay.l3)
                      - (is_eth ? g.l3 : 0));
-        if (inner_mtu - (g.hdr_len - g.l3) < 64) {
+        max = inner_mtu - (g.hdr_len - g.l3);
+        if (max < 64) {
             return 0;
         }
-        if (payload > inner_mtu - (g.hdr_len - g.l3)) {
-            *mss = inner_mtu - (g.hdr_len - g.l3);
+        if (segsz && segsz < max) {
+            max = segsz;
+        }
+        if (payload > max) {
+            *mss = max;
             return DIV_ROUND_UP(payload, *mss);
         }
     }
 
+    if ((flags & ovs->tx_ip_csum) && !g.ipv6) {
+        ip4_csum_fill(p);
+    }
     gre_l4_csum_write(dp_packet_data(p), &g, g.end, 0);
+
+resolved:
     dp_packet_reset_offload(p);
     gre_offload_count(GRE_OFFLOAD_TX_RESOLVED, 1);
     return 1;
@@ -396,6 +437,47 @@ netdev_mtu(const struct netdev *netdev)
     return netdev_get_mtu(netdev, &mtu) || mtu <= 0 ? 1500 : mtu;
 }
 
+/* The largest TSO segment size a port of IP MTU 'mtu' takes for a packet
+ * with 'hdr_len' bytes of headers, Ethernet to TCP, as the check that OVS
+ * 3.5's netdev-linux makes before it drops a TSO packet ("Oversized TSO
+ * packet"): room for one VLAN tag beyond the MTU. */
+static int
+segsz_max(int mtu, size_t hdr_len)
+{
+    return mtu + ETH_HEADER_LEN + VLAN_HEADER_LEN - (int) hdr_len;
+}
+
+/* Returns true if TSO packet 'p', which is not one of ovs-gre's tunnelled
+ * ones, asks for segments larger than a port of IP MTU 'mtu' takes (as
+ * segsz_max() says); the OVS version then drops it.  That happens to a
+ * packet coalesced from segments that came through a tunnel over a large
+ * underlay MTU, when OVS cannot read the output port's MTU: for a tap
+ * moved into another network namespace it assumes 1500. */
+static bool
+segsz_too_big(const struct dp_packet *p, int mtu, struct gre_l4_geom *g)
+{
+    const struct gre_offload_ovs *ovs = gre_offload_get_ovs();
+
+    return (ovs->get_segsz
+            && !gre_l4_geom_parse(p, 0, p->packet_type == htonl(PT_ETH), g)
+            && g->proto == IPPROTO_TCP
+            && ovs->get_segsz(p) > segsz_max(mtu, g->hdr_len));
+}
+
+/* Lowers the segment size of TSO packet 'p' to what a port of IP MTU
+ * 'mtu' takes, if it asks for more, so that the OVS version segments it
+ * to fit instead of dropping it. */
+static void
+segsz_fit(struct dp_packet *p, int mtu)
+{
+    struct gre_l4_geom g;
+
+    if (segsz_too_big(p, mtu, &g) && segsz_max(mtu, g.hdr_len) > 0) {
+        gre_offload_get_ovs()->set_segsz(p, segsz_max(mtu, g.hdr_len));
+        gre_offload_count(GRE_OFFLOAD_SEGSZ_LOWERED, 1);
+    }
+}
+
 /* Computes the TCP or UDP checksum of 'p', whose headers 'g' locates,
  * clears its offload flags and adds it to 'sink'. */
 static void
@@ -439,6 +521,14 @@ gso_one(struct dp_packet *p, uint64_t ol_flags, int mtu,
         gso_segment(p, &g, &lay, mss, sink);
         return;
     }
+    if (!gre_offload_get_ovs()->send_all) {
+        /* The OVS version does the rest itself. */
+        if (flags & DP_PACKET_OL_TX_TCP_SEG) {
+            segsz_fit(p, mtu);
+        }
+        sink_add(sink, p);
+        return;
+    }
 
     if (flags & DP_PACKET_OL_TX_TCP_SEG
         && !(ol_flags & NETDEV_TX_OFFLOAD_TCP_TSO)) {
@@ -473,34 +563,53 @@ gso_one(struct dp_packet *p, uint64_t ol_flags, int mtu,
 }
 
 /* Returns true if one of the packets in 'batch' needs work in software
- * before a port whose offloads are 'netdev_ol_flags' can send it. */
+ * before a port whose offloads are 'netdev_ol_flags' can send it (see
+ * gre_offload_send()). */
 bool
 gre_offload_send_needed(const struct dp_packet_batch *batch,
-                        uint64_t netdev_ol_flags)
+                        const struct netdev *netdev)
 {
+    uint64_t netdev_ol_flags = netdev->ol_flags;
+    bool send_all = gre_offload_get_ovs()->send_all;
+    int mtu = 0;
     struct dp_packet *p;
 
     DP_PACKET_BATCH_FOR_EACH (i, p, batch) {
         uint64_t flags = *dp_packet_ol_flags_ptr(p);
+        struct gre_layout lay;
 
-        if (OVS_UNLIKELY(flags & GSO_TX_FLAGS)) {
-            if (flags & DP_PACKET_OL_TX_TCP_SEG
-                || (flags & DP_PACKET_OL_TX_TCP_CKSUM
-                    && !(netdev_ol_flags & NETDEV_TX_OFFLOAD_TCP_CKSUM))
-                || (flags & DP_PACKET_OL_TX_UDP_CKSUM
-                    && !(netdev_ol_flags & NETDEV_TX_OFFLOAD_UDP_CKSUM))) {
+        if (OVS_LIKELY(!(flags & GSO_TX_FLAGS))) {
+            continue;
+        }
+        if (!send_all) {
+            struct gre_l4_geom g;
+
+            if (!(flags & DP_PACKET_OL_TX_TCP_SEG)) {
+                continue;
+            }
+            if (!mtu) {
+                mtu = netdev_mtu(netdev);
+            }
+            if (!gso_outer_parse(p, &lay) || segsz_too_big(p, mtu, &g)) {
                 return true;
             }
+        } else if (flags & DP_PACKET_OL_TX_TCP_SEG
+                   || (flags & DP_PACKET_OL_TX_TCP_CKSUM
+                       && !(netdev_ol_flags & NETDEV_TX_OFFLOAD_TCP_CKSUM))
+                   || (flags & DP_PACKET_OL_TX_UDP_CKSUM
+                       && !(netdev_ol_flags & NETDEV_TX_OFFLOAD_UDP_CKSUM))) {
+            return true;
         }
     }
     return false;
 }
 
 /* Sends 'batch' on 'netdev' through 'send' (OVS's netdev_send()), after
- * doing in software what the port cannot: segmenting tunnelled TSO packets
- * (always) and plain TSO packets (if the port lacks TSO) and computing
- * TCP and UDP checksums (if it lacks checksum offload).  Segments keep
- * their packet's place in the order.  Takes ownership of every packet, as
+ * doing in software what the port cannot: segmenting ovs-gre's tunnelled
+ * TSO packets (always) and, where the OVS version would drop them
+ * ('send_all' in struct gre_offload_ovs), segmenting plain TSO packets (if
+ * the port lacks TSO) and computing TCP and UDP checksums (if it lacks
+ * checksum offload).  Segments keep their packet's place in the order.  Takes ownership of every packet, as
  * netdev_send() does, and returns the first error 'send' returned. */
 int
 gre_offload_send(struct netdev *netdev, int qid,

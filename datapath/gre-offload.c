@@ -33,6 +33,29 @@
 #include "unaligned.h"
 #include "util.h"
 
+/* The packet metadata of the OVS version in use. */
+static struct gre_offload_ovs ovs = {
+    .tx_ip_csum = 0,
+    .get_segsz = NULL,
+    .set_segsz = NULL,
+    .send_all = true,
+};
+
+/* Makes 'o' what the offloads know of the OVS version in use.  Called once
+ * by the main thread, before any packet is processed. */
+void
+gre_offload_set_ovs(const struct gre_offload_ovs *o)
+{
+    ovs = *o;
+}
+
+/* Returns what the offloads know of the OVS version in use. */
+const struct gre_offload_ovs *
+gre_offload_get_ovs(void)
+{
+    return &ovs;
+}
+
 /* Totals since start-up, one per member of 'struct gre_offload_stats'. */
 static atomic_uint64_t totals[GRE_OFFLOAD_N_COUNTERS];
 
@@ -66,6 +89,7 @@ gre_offload_stats_read(struct gre_offload_stats *s)
     s->gro_packets = total(GRE_OFFLOAD_GRO_PACKETS);
     s->gro_csum_bad = total(GRE_OFFLOAD_GRO_CSUM_BAD);
     s->rx_aggregates = total(GRE_OFFLOAD_RX_AGGREGATES);
+    s->segsz_lowered = total(GRE_OFFLOAD_SEGSZ_LOWERED);
 }
 
 /* Finds the IPv4 or IPv6 header and the TCP or UDP header of the packet

@@ -85,6 +85,29 @@ struct gre_push_plan;
 struct netdev;
 struct ovs_action_push_tnl;
 
+/* What the offloads need to know of the packet metadata of the Open
+ * vSwitch version in use, where versions differ.  The seam (vswitchd/)
+ * sets it at start-up with gre_offload_set_ovs(); until then it describes
+ * OVS 3.1. */
+struct gre_offload_ovs {
+    /* The offload flag that asks for the IPv4 header checksum to be
+     * written, or 0 if the version has none (3.1). */
+    uint64_t tx_ip_csum;
+
+    /* Read and write the segment size a TSO packet is to be cut at, or
+     * NULL if packets carry none (3.1: the output port's MTU decides). */
+    uint16_t (*get_segsz)(const struct dp_packet *);
+    void (*set_segsz)(struct dp_packet *, uint16_t);
+
+    /* Whether the output does in software what a port cannot offload for
+     * every packet (true: 3.1, which would drop them), or only for
+     * ovs-gre's tunnelled TSO packets, leaving the rest to OVS (false). */
+    bool send_all;
+};
+
+void gre_offload_set_ovs(const struct gre_offload_ovs *);
+const struct gre_offload_ovs *gre_offload_get_ovs(void);
+
 /* The underlay path MTU that tunnelled TSO packets are segmented for when
  * the route to the remote endpoint does not tell. */
 #define GRE_OFFLOAD_UNDERLAY_MTU 1500
@@ -117,7 +140,7 @@ void gre_offload_tx_mark(struct dp_packet *, const struct gre_push_plan *,
                          uint16_t mss);
 
 bool gre_offload_send_needed(const struct dp_packet_batch *,
-                             uint64_t netdev_ol_flags);
+                             const struct netdev *);
 int gre_offload_send(struct netdev *, int qid, struct dp_packet_batch *,
                      bool concurrent_txq,
                      int (*send)(struct netdev *, int qid,
@@ -137,6 +160,8 @@ struct gre_offload_stats {
     uint64_t gro_csum_bad;      /* Segments not merged: bad checksum. */
     uint64_t rx_aggregates;     /* Aggregates received from the underlay
                                  * and decapsulated. */
+    uint64_t segsz_lowered;     /* TSO packets whose segment size was
+                                 * lowered to fit the output port. */
 };
 
 /* The totals, as counters to add to. */
@@ -149,6 +174,7 @@ enum gre_offload_counter {
     GRE_OFFLOAD_GRO_PACKETS,
     GRE_OFFLOAD_GRO_CSUM_BAD,
     GRE_OFFLOAD_RX_AGGREGATES,
+    GRE_OFFLOAD_SEGSZ_LOWERED,
     GRE_OFFLOAD_N_COUNTERS
 };
 

@@ -39,7 +39,7 @@ format_offload(struct ds *s)
     gre_offload_stats_read(&o);
     if (!userspace_tso_enabled() && !o.tx_resolved && !o.gso_packets
         && !o.gso_dropped && !o.gro_segments && !o.gro_csum_bad
-        && !o.rx_aggregates) {
+        && !o.rx_aggregates && !o.segsz_lowered) {
         return;
     }
     ds_put_format(s, "offload: userspace TSO %s\n",
@@ -52,6 +52,10 @@ format_offload(struct ds *s)
                   " packets, %"PRIu64" not merged (bad checksum)\n",
                   o.gro_segments, o.gro_packets, o.gro_csum_bad);
     ds_put_format(s, "  received aggregates: %"PRIu64"\n", o.rx_aggregates);
+    if (o.segsz_lowered) {
+        ds_put_format(s, "  segment size lowered to fit the port: %"PRIu64
+                      "\n", o.segsz_lowered);
+    }
 }
 
 /* "gre/show [PORT]": lists every GRE-family port or just PORT, then the

@@ -64,6 +64,7 @@
 #include "gre-dp.h"
 #include "gre-offload.h"
 #include "gre-options.h"
+#include "gre-packet-ol.h"
 #include "gre-provider.h"
 #include "gre-type.h"
 #include "gre-vport-class.h"
@@ -100,6 +101,9 @@ static struct gre_vport_class gre_classes[GRE_N_TYPES] = {
         .pop_header = gre_provider_pop_ip6erspan),
 };
 
+/* What the datapath's offloads need to know of this OVS version. */
+static const struct gre_offload_ovs offload_ovs = GRE_OFFLOAD_OVS_INIT;
+
 /* Readies the class table and ovs-gre's commands, once. */
 static void
 gre_classes_init(void)
@@ -118,6 +122,7 @@ gre_classes_init(void)
             gre_vport_class_init(&gre_classes[i]);
         }
         gre_options_set_dialect(gre_vport_options_dialect());
+        gre_offload_set_ovs(&offload_ovs);
         gre_appctl_register();
         ovsthread_once_done(&once);
     }
@@ -193,7 +198,7 @@ int
 __wrap_netdev_send(struct netdev *netdev, int qid,
                    struct dp_packet_batch *batch, bool concurrent_txq)
 {
-    if (OVS_UNLIKELY(gre_offload_send_needed(batch, netdev->ol_flags))) {
+    if (OVS_UNLIKELY(gre_offload_send_needed(batch, netdev))) {
         return gre_offload_send(netdev, qid, batch, concurrent_txq,
                                 __real_netdev_send);
     }
