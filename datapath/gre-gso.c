@@ -280,7 +280,9 @@ gso_fix_segment(uint8_t *d, size_t size, const struct gre_l4_geom *g,
     if (!lay) {
         return;
     }
-    gre_ip_fix(d + lay->l3, lay->ipv6, size - lay->l3, IP_HEADER_LEN, 0);
+    /* The outer IPv4 id, too, steps by one per segment, as Linux's GSO
+     * and OVS 3.5's steps it. */
+    gre_ip_fix(d + lay->l3, lay->ipv6, size - lay->l3, IP_HEADER_LEN, i);
     if (lay->seq) {
         ovs_16aligned_be32 *seq = ALIGNED_CAST(ovs_16aligned_be32 *,
                                                d + lay->seq);

@@ -122,10 +122,11 @@ def outer_overhead(packet):
     return n
 
 
-def rewrap(template, inner, seq):
+def rewrap(template, inner, seq, index=0):
     """Puts 'inner' into a copy of the outer headers of 'template' (bytes
     of our first segment), with lengths, checksums and the GRE sequence
-    number for it."""
+    number for it; for segment 'index' of a TSO packet, the outer IPv4 id
+    of the first plus 'index'."""
     t = Ether(template)
     ip = t.payload
     if isinstance(ip, IPv6):
@@ -133,6 +134,7 @@ def rewrap(template, inner, seq):
     else:
         ip.len = None
         ip.chksum = None
+        ip.id = (ip.id + index) & 0xffff
     gre = ip.payload
     if gre.seqnum_present:
         gre.sequence_number = seq
@@ -188,7 +190,9 @@ def check_gso(tool, type_):
             # The segments and the packet after them take consecutive
             # numbers from seq0 (a batch's block may leave a gap before).
             for i, ((flags, ours), r) in enumerate(zip(packets, ref)):
-                want = rewrap(packets[0][1], r, seq0 + i)
+                # The small packet after the segments is not segmented.
+                index = i if i < len(ref) - 1 else 0
+                want = rewrap(packets[0][1], r, seq0 + i, index)
                 if flags != "-" or ours != want:
                     fail("%s: packet %d (flags %s)" % (name, i, flags),
                          ours, want)
