@@ -18,7 +18,8 @@ AC_DEFUN([OVSGRE_OVS_SOURCE], [
     if test -d "$ovs_src_arg"; then
         OVS_SRCDIR=`cd "$ovs_src_arg" && pwd`
     elif test -f "$ovs_src_arg"; then
-        ovs_tarball=`cd "\`dirname "$ovs_src_arg"\`" && pwd`/`basename "$ovs_src_arg"`
+        ovs_tarball=`cd "\`dirname "$ovs_src_arg"\`" && pwd`
+        ovs_tarball=$ovs_tarball/`basename "$ovs_src_arg"`
         ovs_stamp="$ovs_tarball `stat -c '%s %Y' "$ovs_tarball"`"
         OVS_SRCDIR=$ovs_top/src
         if test ! -f "$OVS_SRCDIR/.ovsgre-unpacked" ||
@@ -56,12 +57,14 @@ AC_DEFUN([OVSGRE_OVS_VERSION_CHECK], [
     AC_MSG_RESULT([$OVS_VERSION])
     AS_CASE([$OVS_VERSION],
         [3.1.*], [OVSGRE_SEAM=ovs31],
-        [AC_MSG_ERROR([ovs-gre supports Open vSwitch 3.1.x only (checked
-against 3.1.0, the version in Debian 12), but $OVS_SRCDIR is version
-'$OVS_VERSION'.])])
+        [3.5.*], [OVSGRE_SEAM=ovs35],
+        [AC_MSG_ERROR([ovs-gre supports Open vSwitch 3.1.x (checked against
+3.1.0, the version in Debian 12) and 3.5.x (checked against 3.5.0, the
+version in Debian 13), but $OVS_SRCDIR is version '$OVS_VERSION'.])])
+    OVS_SERIES=`echo "$OVS_VERSION" | cut -d. -f1-2`
     AC_SUBST([OVS_VERSION])
+    AC_SUBST([OVS_SERIES])
     AC_SUBST([OVSGRE_SEAM])
-    AM_CONDITIONAL([OVS_31], [test "$OVSGRE_SEAM" = ovs31])
 ])
 
 # OVSGRE_OVS_CONFIGURE(WITH-DPDK)

@@ -4,9 +4,10 @@
 #
 #   tests/testsuite   ovs-gre's own (tests/*.at), written on OVS's test
 #                     macros, which autom4te takes from the OVS tree;
-#   upstream          the Open vSwitch 3.1 tests listed in
-#                     tests/upstream-tests.txt, run from the OVS tree's
-#                     prebuilt testsuite ('make check-upstream' alone).
+#   upstream          the Open vSwitch tests listed for the OVS version in
+#                     tests/upstream-tests-SERIES.txt (3.1 or 3.5), run
+#                     from the OVS tree's prebuilt testsuite ('make
+#                     check-upstream' alone).
 #
 # TESTSUITEFLAGS is passed to both (for example -j3, or -k to pick tests).
 
@@ -28,7 +29,8 @@ AUTOTEST = $(AUTOM4TE) -l autotest \
 	-I '$(srcdir)/tests' -I '$(srcdir)' -I '$(OVS_SRCDIR)'
 
 EXTRA_DIST += $(TESTSUITE_AT) $(TESTSUITE) tests/package.m4 \
-	tests/upstream-tests.txt tests/run-upstream.sh tests/atlocal.in \
+	tests/upstream-tests-3.1.txt tests/upstream-tests-3.5.txt \
+	tests/run-upstream.sh tests/atlocal.in \
 	tests/pcap2hex.py $(TEST_PCAPS) tests/pcap/README.md
 TEST_PCAPS = $(wildcard $(srcdir)/tests/pcap/*.pcap)
 
@@ -79,7 +81,8 @@ check-ovsgre: all $(TESTSUITE) tests/atlocal
 check-upstream: all
 	$(SHELL) $(srcdir)/tests/run-upstream.sh '$(OVS_SRCDIR)' \
 	  '$(OVS_BUILDDIR)' '$(abs_top_builddir)/vswitchd' \
-	  '$(abs_srcdir)/tests/upstream-tests.txt' $(TESTSUITEFLAGS)
+	  '$(abs_srcdir)/tests/upstream-tests-$(OVS_SERIES).txt' \
+	  $(TESTSUITEFLAGS)
 
 # Both suites run even if the first fails; check fails if either did.
 check-local: all $(TESTSUITE) tests/atlocal

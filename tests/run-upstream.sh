@@ -1,5 +1,5 @@
 #! /bin/sh
-# Runs the upstream Open vSwitch tests listed in upstream-tests.txt from the
+# Runs the upstream Open vSwitch tests listed in LIST from the
 # OVS tree's own testsuite, with ovs-gre's ovs-vswitchd first on the path.
 #
 # usage: run-upstream.sh OVS_SRCDIR OVS_BUILDDIR OVSGRE_VSWITCHD_DIR LIST
