@@ -12,6 +12,15 @@
 #        offload-ref.py TEST_OFFLOAD gro CASE
 #            one receive batch (see GRO_CASES); the merged packets must
 #            equal the reference, and what must not merge must not.
+#        offload-ref.py - segsz-packet inner4|inner6
+#            prints, in hex, the TSO packet that segsz-check expects to
+#            have been sent into a tunnel.
+#        offload-ref.py - segsz-check inner4|inner6 SEGSZ PCAP
+#            the GRE frames in PCAP (an underlay port's capture) must be
+#            that packet cut at SEGSZ bytes of payload, each segment equal
+#            to the reference byte for byte in the outer headers of the
+#            first (its lengths, checksums, id and sequence number
+#            stepped).
 #
 # Prints one "ok ..." line per checked combination; exits 1 on the first
 # difference, after printing both sides.
@@ -20,7 +29,7 @@ import subprocess
 import sys
 
 from scapy.all import (GRE, IP, TCP, UDP, Ether, IPv6, Raw, bind_layers,
-                       checksum)
+                       checksum, rdpcap)
 from scapy.contrib.erspan import ERSPAN_II, ERSPAN_III
 
 bind_layers(GRE, ERSPAN_II, proto=0x88BE)
@@ -388,8 +397,46 @@ def check_gro(tool, case):
           % (case, len(frames), len(packets), totals))
 
 
+# A daemon's TSO output, from a capture.
+
+SEGSZ_PAYLOAD = 2000
+
+
+def segsz_packet(which):
+    return inner_packet(which == "inner6", SEGSZ_PAYLOAD, flags="PA")
+
+
+def check_segsz(which, segsz, pcap):
+    big = segsz_packet(which)
+    ref = segment(big, segsz)
+    frames = []
+    for f in rdpcap(pcap):
+        ip = f.payload
+        if ((isinstance(ip, IP) and ip.proto == 47)
+                or (isinstance(ip, IPv6) and ip.nh == 47)):
+            frames.append(bytes(f))
+    name = "%s at %d bytes" % (which, segsz)
+    if len(frames) != len(ref):
+        fail("%s: %d GRE frames, expected %d" % (name, len(frames),
+                                                  len(ref)))
+    gre = Ether(frames[0]).payload.payload
+    seq0 = gre.sequence_number if gre.seqnum_present else 0
+    for i, (ours, r) in enumerate(zip(frames, ref)):
+        want = rewrap(frames[0], r, seq0 + i, i)
+        if ours != want:
+            fail("%s: segment %d" % (name, i), ours, want)
+    print("ok %s: %d segments, GRE seq %s" % (
+        name, len(ref), "%d.." % seq0 if gre.seqnum_present else "none"))
+
+
 def main():
     tool, what = sys.argv[1], sys.argv[2]
+    if what == "segsz-packet":
+        print(bytes(segsz_packet(sys.argv[3])).hex())
+        return
+    elif what == "segsz-check":
+        check_segsz(sys.argv[3], int(sys.argv[4]), sys.argv[5])
+        return
     if what == "gso":
         check_gso(tool, sys.argv[3])
     elif what == "resegment":
