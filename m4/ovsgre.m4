@@ -1,12 +1,13 @@
 # Macros that find, check and configure the Open vSwitch tree that ovs-gre
 # is built against.  The tree lives in the build directory's ovs/:
 #
-#   ovs/src     the source, when --with-ovs-source names a tarball
+#   ovs/src     the source: the tarball --with-ovs-source names, unpacked,
+#               or the tree it names, copied
 #   ovs/build   the out-of-tree OVS build, configured here, built by make
 #
-# Both are reused by later configure runs: the tarball is unpacked again
-# only when it changes, and OVS is configured again only when the options
-# passed to it change.
+# Both are reused by later configure runs: the source is unpacked or
+# copied again only when it changes, and OVS is configured again only when
+# the options passed to it change.
 
 # OVSGRE_OVS_SOURCE(PATH)
 # -----------------------
@@ -15,26 +16,38 @@ AC_DEFUN([OVSGRE_OVS_SOURCE], [
     ovs_src_arg=$1
     AC_MSG_CHECKING([for the Open vSwitch source])
     ovs_top=`pwd`/ovs
+    OVS_SRCDIR=$ovs_top/src
     if test -d "$ovs_src_arg"; then
-        OVS_SRCDIR=`cd "$ovs_src_arg" && pwd`
+        dnl A tree is copied (keeping its times, so that make does not run
+        dnl the autotools again): building out of it would write generated
+        dnl files into it, and Debian 13's is the package's own.
+        ovs_from=`cd "$ovs_src_arg" && pwd`
+        ovs_stamp="$ovs_from `stat -c '%Y' "$ovs_from/configure.ac" \
+                    "$ovs_from/configure" 2>/dev/null | tr '\n' ' '`"
+        ovs_kind=tree
     elif test -f "$ovs_src_arg"; then
-        ovs_tarball=`cd "\`dirname "$ovs_src_arg"\`" && pwd`
-        ovs_tarball=$ovs_tarball/`basename "$ovs_src_arg"`
-        ovs_stamp="$ovs_tarball `stat -c '%s %Y' "$ovs_tarball"`"
-        OVS_SRCDIR=$ovs_top/src
-        if test ! -f "$OVS_SRCDIR/.ovsgre-unpacked" ||
-           test "`cat "$OVS_SRCDIR/.ovsgre-unpacked"`" != "$ovs_stamp"; then
-            rm -rf "$OVS_SRCDIR" "$ovs_top/build"
-            $MKDIR_P "$OVS_SRCDIR"
-            tar -xzf "$ovs_tarball" -C "$OVS_SRCDIR" --strip-components=1 ||
-                AC_MSG_ERROR([cannot unpack $ovs_tarball])
-            echo "$ovs_stamp" > "$OVS_SRCDIR/.ovsgre-unpacked"
-        fi
+        ovs_from=`cd "\`dirname "$ovs_src_arg"\`" && pwd`
+        ovs_from=$ovs_from/`basename "$ovs_src_arg"`
+        ovs_stamp="$ovs_from `stat -c '%s %Y' "$ovs_from"`"
+        ovs_kind=tarball
     else
         AC_MSG_RESULT([no])
         AC_MSG_ERROR([Open vSwitch source '$ovs_src_arg' is neither a
 directory nor a tarball.  Install Debian's openvswitch-source package or
 pass --with-ovs-source=PATH.])
+    fi
+    if test "$ovs_from" = "$OVS_SRCDIR"; then
+        : the copy of an earlier run itself
+    elif test ! -f "$OVS_SRCDIR/.ovsgre-unpacked" ||
+         test "`cat "$OVS_SRCDIR/.ovsgre-unpacked"`" != "$ovs_stamp"; then
+        rm -rf "$OVS_SRCDIR" "$ovs_top/build"
+        $MKDIR_P "$OVS_SRCDIR"
+        if test $ovs_kind = tree; then
+            cp -a "$ovs_from/." "$OVS_SRCDIR"
+        else
+            tar -xzf "$ovs_from" -C "$OVS_SRCDIR" --strip-components=1
+        fi || AC_MSG_ERROR([cannot copy or unpack $ovs_from])
+        echo "$ovs_stamp" > "$OVS_SRCDIR/.ovsgre-unpacked"
     fi
     if test ! -f "$OVS_SRCDIR/lib/netdev-vport.c"; then
         AC_MSG_ERROR([$OVS_SRCDIR does not look like an Open vSwitch tree])
