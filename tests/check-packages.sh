@@ -1,5 +1,5 @@
 #! /bin/bash
-# Packaging test ('make check-packages'), as root, on Debian 12:
+# Packaging test ('make check-packages'), as root, on Debian 12 or 13:
 #
 #   tests/check-packages.sh TARBALL OVS-TARBALL WORKDIR
 #
@@ -153,10 +153,12 @@ deb_contents() {
     grep -q " \./usr/share/man/man7/ovs-gre\.7\.gz$" "$work/deb/files" &&
     grep -q " \./usr/share/man/man8/ovs-vswitchd-gre\.8\.gz$" \
         "$work/deb/files" &&
-    dpkg-deb -f "$deb" Depends \
-        | grep -qF "openvswitch-switch (= $ovs_version)" &&
-    dpkg-deb -f "$deb" Depends \
-        | grep -qF "openvswitch-common (= $ovs_version)"
+    local p
+    for p in openvswitch-switch openvswitch-common; do
+        dpkg-deb -f "$deb" Depends \
+            | grep -qF "$p (>= $ovs_version), $p (<< $ovs_version.1~)" ||
+            return 1
+    done
 }
 
 deb_install() {
@@ -223,7 +225,7 @@ if check "deb: dpkg-buildpackage -b builds $pkg" deb_build; then
     else
         skip "deb: lintian finds no errors" "lintian is not installed"
     fi
-    check "deb: contents, man pages, Depends on OVS $ovs_version" \
+    check "deb: contents, man pages, Depends on OVS $ovs_version builds" \
         deb_contents
     if check "deb: installs beside openvswitch-switch" deb_install; then
         check "deb: /usr/sbin/ovs-vswitchd is ovs-gre's, priority 200" \
