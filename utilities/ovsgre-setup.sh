@@ -1,5 +1,5 @@
 #! /bin/bash
-# ovs-gre quick start, for a Debian 12 machine, as root:
+# ovs-gre quick start, for a Debian 12 or Debian 13 machine, as root:
 #
 #   utilities/ovsgre-setup.sh demo    install, build, run the demo
 #   utilities/ovsgre-setup.sh check   install, build, run 'make check'
@@ -23,12 +23,13 @@ srcdir=$(cd "$(dirname "$0")/.." && pwd)
 builddir=${OVSGRE_BUILDDIR:-$srcdir/_build}
 jobs=${OVSGRE_JOBS:-3}
 
-# What the build, the tests and the demo need, from Debian 12.
+# What the build, the tests and the demo need, with the same names in
+# Debian 12 and 13.
 packages="
     autoconf automake libtool make gcc libc6-dev pkgconf binutils
     openvswitch-source libssl-dev libcap-ng-dev libunbound-dev
     python3 python3-scapy iproute2 iputils-ping procps tshark
-    clang libclang-rt-14-dev iperf3 ethtool
+    clang libclang-rt-dev iperf3 ethtool
     build-essential debhelper python3-docutils lintian rpm shellcheck
 "
 
