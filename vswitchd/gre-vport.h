@@ -21,13 +21,13 @@
  * needs from one OVS version's private vport details, the same for every
  * supported version.
  *
- * Each supported OVS version has its own implementation under
- * vswitchd/ovsNN/ (chosen by configure): gre-vport.c, the one file that
- * knows that version's 'struct netdev_vport' and where its tunnel
- * configuration lives, and gre-vport-class.h, which lays out
- * 'struct gre_vport_class' as that version's private 'struct vport_class'
- * and provides GRE_VPORT_FUNCTIONS, the vport-only members of a class
- * table entry.  See Documentation/ovs-gre.rst, "The seam to Open vSwitch".
+ * vswitchd/gre-vport.c implements it, compiled against the OVS version
+ * configure chose, with what differs between versions (where the tunnel
+ * configuration lives, the options dialect) from that version's
+ * vswitchd/ovsNN/gre-vport-tnl.h; gre-vport-class.h lays out 'struct
+ * gre_vport_class' as OVS's private 'struct vport_class' and provides
+ * GRE_VPORT_FUNCTIONS, the vport-only members of a class table entry.  See
+ * Documentation/ovs-gre.rst, "The seam to Open vSwitch".
  *
  * Calls run one way: the class table and interposers (gre-classes.c) and
  * the provider callbacks (gre-provider.c) call down into these; these call
