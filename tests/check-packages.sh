@@ -252,7 +252,10 @@ rpm_build() {
     ln -sf "$tarball" "$ovs_tarball" "$rpm_top/SOURCES/" &&
     tar -xzf "$tarball" -C "$rpm_top" "ovs-gre-$version/rhel/ovs-gre.spec" &&
     # --nodeps: on Debian, rpm does not know the packages dpkg installed.
+    # No debuginfo package: Debian 13's rpm runs find-debuginfo, whose
+    # tools (eu-strip, debugedit) Debian's rpm does not depend on.
     rpmbuild -bb --nodeps --define "_topdir $rpm_top" \
+        --define "debug_package %{nil}" \
         --define "ovs_source $(basename "$ovs_tarball")" \
         --define "_smp_mflags -j$jobs" \
         "$rpm_top/ovs-gre-$version/rhel/ovs-gre.spec"
