@@ -18,7 +18,8 @@
 # $OVSGRE_ROOT_CACHE (default /var/cache/ovs-gre), with the packages apt
 # downloads, so that later runs only unpack it; every run starts from a
 # fresh copy of it in $OVSGRE_ROOT_DIR (default /var/tmp/ovs-gre-RELEASE),
-# removed at the end unless OVSGRE_KEEP_ROOT=yes.  The root is a mount
+# removed at the end unless OVSGRE_KEEP_ROOT=yes; the build's logs are
+# kept in $OVSGRE_ROOT_CACHE/logs-RELEASE.  The root is a mount
 # point of its own, with /proc, /sys and /dev bound from the machine and
 # a /run of its own, so that the tests' network namespaces work in it.
 # OVSGRE_JOBS, OVSGRE_FUZZ_SECONDS, OVSGRE_CHECK_PACKAGES and
@@ -49,9 +50,17 @@ if [ "$(id -u)" != 0 ]; then
     exit 1
 fi
 
-# Unmounts everything under the root and stops what still runs in it.
+# Keeps the logs of the run, then unmounts everything under the root and
+# stops what still runs in it.
 teardown() {
-    local proc
+    local proc build=$root/root/ovs-gre/_build
+    if [ -d "$build" ]; then
+        rm -rf "$cache/logs-$release"
+        mkdir -p "$cache/logs-$release"
+        cp -a "$build"/*.txt "$build/tests/testsuite.log" \
+            "$build/tests/packages/check-packages.log" \
+            "$cache/logs-$release/" 2>/dev/null || true
+    fi
     for proc in /proc/[0-9]*; do
         if [ "$(readlink "$proc/root" 2>/dev/null)" = "$root" ]; then
             kill -9 "${proc#/proc/}" 2>/dev/null || true
