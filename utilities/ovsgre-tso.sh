@@ -10,19 +10,21 @@
 #              ul-a <----------- veth ------------> ul-b
 #
 # usage: ovsgre-tso.sh BUILDDIR bench [RUNS [TUNNEL]]
-#          iperf3 for 10 s through gre, ip6gre, gre with csum=true, and
-#          gre with csum=true and seq=true (VM MTUs lowered by the
-#          tunnel's overhead), or only through TUNNEL, one of "gre",
-#          "ip6gre", "gre csum" and "gre csum+seq",
-#          alternately with Debian's stock ovs-vswitchd 3.1
-#          (TSO off: it drops TSO packets at tunnels) and with ovs-gre's,
+#          iperf3 for 10 s through gre, ip6gre, gre with csum=true, gre
+#          with csum=true and seq=true, and erspan version 2 (VM MTUs
+#          lowered by the tunnel's overhead), or only through TUNNEL, one
+#          of "gre", "ip6gre", "gre csum", "gre csum+seq" and "erspan v2",
+#          alternately with the stock ovs-vswitchd and with ovs-gre's,
 #          RUNS times each (default 3); prints Gbps and CPU seconds per GB
 #          (of the daemons and iperf3, and of the daemons alone), medians,
 #          and the ratios.
-#          Three sides: stock; ovs-gre's (other_config:
-#          userspace-tso-enable=true) on the same underlay; ovs-gre's with
-#          GRO on the underlay veths (see underlay_gro() below), which
-#          stock cannot take.
+#          With OVS 3.1 the stock daemon is Debian's (TSO off: it drops
+#          TSO packets at tunnels); with 3.5, the one built from the same
+#          tree as ovs-gre, with userspace TSO on (it carries TSO through
+#          gre), on a plain underlay and with GRO on the underlay.
+#          ovs-gre's runs with userspace TSO on, on the same underlay and
+#          with GRO on the underlay veths (see underlay_gro() below),
+#          which stock 3.1 cannot take.
 #        ovsgre-tso.sh BUILDDIR up TYPE [OPTION=VALUE...]
 #          sets the topology up and leaves it up (OVSGRE_VSWITCHD,
 #          OVSGRE_TSO and OVSGRE_UNDERLAY_GRO pick the daemon, userspace
@@ -47,12 +49,28 @@ mode=${2:?usage: ovsgre-tso.sh BUILDDIR bench|stream ...}
 shift 2
 
 ours=$builddir/vswitchd/ovs-vswitchd
-stock=${OVSGRE_STOCK_VSWITCHD:-/usr/lib/openvswitch-switch/ovs-vswitchd}
 
 OVSGRE_NS_PREFIX=${OVSGRE_NS_PREFIX:-ovsgre-tso-}
 OVSGRE_NS_RUNDIR=${OVSGRE_NS_RUNDIR:-/run/ovsgre-tso}
 # shellcheck source=utilities/ovsgre-netns.sh
 . "$(dirname "$0")/ovsgre-netns.sh" "$builddir"
+
+# The stock daemon, and whether it runs with userspace TSO.  OVS 3.1 drops
+# TSO packets at tunnels, so Debian 12's daemon runs without; OVS 3.5
+# carries TSO through gre and ip6gre, so the daemon built from the same
+# tree as ours runs with it, on a plain underlay and with GRO on it.
+case $ovs_version in
+3.1.*)
+    stock=${OVSGRE_STOCK_VSWITCHD:-/usr/lib/openvswitch-switch/ovs-vswitchd}
+    stock_tso=false
+    sides=(stock ours ours+gro)
+    ;;
+*)
+    stock=${OVSGRE_STOCK_VSWITCHD:-$ovs_builddir/vswitchd/ovs-vswitchd}
+    stock_tso=true
+    sides=(stock stock+gro ours ours+gro)
+    ;;
+esac
 
 declare -A underlay4=([a]=192.0.2.1 [b]=192.0.2.2)
 declare -A underlay6=([a]=2001:db8::1 [b]=2001:db8::2)
@@ -144,8 +162,9 @@ overhead() {
     gre) n=$((20 + 4 + 14)) ;;
     ip6gre) n=$((40 + 4 + 14)) ;;
     erspan) n=$((20 + 8 + 8 + 14)) ;;
-    ip6erspan) n=$((40 + 8 + 12 + 14)) ;;
+    ip6erspan) n=$((40 + 8 + 8 + 14)) ;;
     esac
+    case " $* " in *" erspan_ver=2 "*) n=$((n + 4)) ;; esac
     case " $* " in *" key="*) n=$((n + 4)) ;; esac
     case " $* " in *" csum=true "*) n=$((n + 4)) ;; esac
     case " $* " in *" seq=true "*) n=$((n + 4)) ;; esac
@@ -272,13 +291,14 @@ median() {
     sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
 }
 
-# The three ways each tunnel is measured: Debian's daemon (TSO off: it
-# drops TSO packets at tunnels) on a plain underlay; ovs-gre's with TSO on
-# the same underlay; ovs-gre's with GRO on the underlay as well.
-sides=(stock ours ours+gro)
+# The ways each tunnel is measured ('sides', above): the stock daemon (see
+# above) on a plain underlay, and for OVS 3.5 also with GRO on the
+# underlay; ovs-gre's with TSO on the same underlay, and with GRO on it as
+# well.
 side_args() {
     case $1 in
-    stock) echo "$stock false off" ;;
+    stock) echo "$stock $stock_tso off" ;;
+    stock+gro) echo "$stock $stock_tso on" ;;
     ours) echo "$ours true off" ;;
     ours+gro) echo "$ours true on" ;;
     esac
@@ -294,7 +314,8 @@ bench() {
     local runs=${1:-3} only=$2 name type opts r side out c
     local configs=("gre|gre||1500" "ip6gre|ip6gre||1500"
                    "gre csum|gre|csum=true|1500"
-                   "gre csum+seq|gre|csum=true seq=true|1500")
+                   "gre csum+seq|gre|csum=true seq=true|1500"
+                   "erspan v2|erspan|key=1 erspan_ver=2|1500")
     if [ -n "$only" ]; then
         for c in "${configs[@]}"; do
             if [ "${c%%|*}" = "$only" ]; then
@@ -349,10 +370,15 @@ bench() {
                    "${g[$side]}" "${m[$side]}" "${v[$side]}"
         done
         for side in ours ours+gro; do
-            awk -v n="$name" -v s="$side" -v gs="${g[stock]}" \
-                -v go="${g[$side]}" -v ms="${m[stock]}" -v mo="${m[$side]}" \
-                -v vs="${v[stock]}" -v vo="${v[$side]}" 'BEGIN {
-                label = s "/stock"
+            # Each against stock on the same underlay where there is one.
+            base=stock
+            if [ "$side" = ours+gro ] && [ -n "${g[stock+gro]:-}" ]; then
+                base="stock+gro"
+            fi
+            awk -v n="$name" -v s="$side" -v b="$base" -v gs="${g[$base]}" \
+                -v go="${g[$side]}" -v ms="${m[$base]}" -v mo="${m[$side]}" \
+                -v vs="${v[$base]}" -v vo="${v[$side]}" 'BEGIN {
+                label = s "/" b
                 if (gs == 0 || go == 0) {
                     printf "%-14s %-15s  (no traffic through one side)\n",
                            n, label
