@@ -31,7 +31,8 @@ AUTOTEST = $(AUTOM4TE) -l autotest \
 EXTRA_DIST += $(TESTSUITE_AT) $(TESTSUITE) tests/package.m4 \
 	tests/upstream-tests-3.1.txt tests/upstream-tests-3.5.txt \
 	tests/run-upstream.sh tests/atlocal.in \
-	tests/pcap2hex.py $(TEST_PCAPS) tests/pcap/README.md
+	tests/pcap2hex.py $(TEST_PCAPS) tests/pcap/README.md \
+	tests/ovs-copy-check.py
 TEST_PCAPS = $(wildcard $(srcdir)/tests/pcap/*.pcap)
 
 # test-gre: the receive parser on frames given in hex.
