@@ -19,36 +19,39 @@
 
 /* TSO, checksum offload and GRO through GRE-family tunnels.
  *
- * With other_config:userspace-tso-enable=true, OVS 3.1 receives TCP
+ * With other_config:userspace-tso-enable=true, Open vSwitch receives TCP
  * packets of up to 64 kB from taps and vhost ports, flagged
  * DP_PACKET_OL_TX_TCP_SEG (segment me) and DP_PACKET_OL_TX_TCP_CKSUM (the
- * TCP checksum holds only the pseudo-header sum), and drops them at any
- * tunnel.  Here:
+ * TCP checksum holds only the pseudo-header sum).  OVS 3.1 drops them at
+ * any tunnel; OVS 3.5 carries them through gre and ip6gre without
+ * sequence numbers, and drops them at ERSPAN.  Here, on both:
  *
  * Transmit, in two steps.
  *
  *   1. At the tunnel push, gre_offload_tx_prepare() looks at a flagged
- *      packet.  A packet that needs no segmentation gets its TCP or UDP
- *      checksum computed and its flags cleared: it leaves as any packet.
- *      A packet that does is given a segment size (the largest inner IP
- *      packet that keeps each outer IP packet within the MTU of the
- *      interface the route to the remote endpoint leaves by, see
- *      gre_offload_path_mtu()) and a number of segments, so that the push
- *      can reserve one GRE sequence number per segment, in batch order.
- *      After the push, gre_offload_tx_mark() stores the segment size in
- *      the outer IP length field, which means nothing in a packet that is
- *      not sent as it is, and leaves the packet flagged.
+ *      packet.  A packet that needs no segmentation gets the checksums it
+ *      asks for computed and its flags cleared: it leaves as any packet.
+ *      A packet that does is given a segment size (its own, where the OVS
+ *      version gives packets one, but no larger than keeps each outer IP
+ *      packet within the MTU of the interface the route to the remote
+ *      endpoint leaves by, see gre_offload_path_mtu()) and a number of
+ *      segments, so that the push can reserve one GRE sequence number per
+ *      segment, in batch order.  After the push, gre_offload_tx_mark()
+ *      stores the segment size in the outer IP length field, which means
+ *      nothing in a packet that is not sent as it is, and leaves the
+ *      packet flagged.
  *
  *   2. On output, gre_offload_send() (called for every netdev_send())
- *      segments in software every packet the output port cannot take as
- *      it is: tunnelled TSO packets always (no OVS 3.1 port can segment
- *      GRE-tunnelled TCP), plain TSO packets and checksum-offload packets
- *      where the port lacks the offload.  Each segment is a whole packet:
- *      inner IPv4 length, id (+1 per segment) and checksum or IPv6 length;
- *      TCP sequence number, flags (FIN and PSH only on the last, CWR only
- *      on the first) and checksum; outer IPv4 length and checksum or IPv6
- *      length; the GRE sequence number (+1 per segment) and the GRE
- *      checksum when the header has them.
+ *      segments ovs-gre's tunnelled TSO packets in software (no OVS port
+ *      segments GRE-tunnelled TCP that ovs-gre pushed) and, on an OVS
+ *      version whose output drops them (3.1), plain TSO packets and
+ *      checksum-offload packets where the port lacks the offload.  Each
+ *      segment is a whole packet: inner IPv4 length, id (+1 per segment)
+ *      and checksum or IPv6 length; TCP sequence number, flags (FIN and
+ *      PSH only on the last, CWR only on the first) and checksum; outer
+ *      IPv4 length, id (+1 per segment) and checksum or IPv6 length; the
+ *      GRE sequence number (+1 per segment) and the GRE checksum when the
+ *      header has them.
  *
  * Receive: gre_offload_gro() coalesces, after the pop, consecutive TCP
  * segments of one inner flow of one tunnel found in one batch into one TSO
@@ -60,6 +63,10 @@
  * the first segment had, and gre_offload_rx_aggregate() flags the inner
  * packet for the output to segment.
  *
+ * What differs between OVS versions (segment sizes, checksum requests,
+ * what the output does itself) the seam describes in struct
+ * gre_offload_ovs below.
+ *
  * Limitations:
  *   - Segmentation handles TCP over IPv4 (no fragments) or IPv6 (no
  *     extension headers), after at most two VLAN tags; anything else
@@ -68,8 +75,7 @@
  *   - The segment size of a tunnelled packet follows the MTU of the route's
  *     interface (GRE_OFFLOAD_UNDERLAY_MTU without a route), not a
  *     discovered path MTU.
- *   - Segmentation is in software only: OVS 3.1's DPDK ports do not
- *     configure the NIC's GRE tunnel TSO.
+ *   - Segmentation is in software only: no NIC's GRE tunnel TSO is used.
  *   - GRO merges only pure ACK segments (PSH allowed on the last), with
  *     identical IP and TCP headers apart from lengths, ids, checksums and
  *     sequence numbers, every segment but the last of the first's size,
