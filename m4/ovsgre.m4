@@ -111,3 +111,27 @@ $OVS_BUILDDIR/configure.log])
         echo "$ovs_args" > "$ovs_args_file"
     fi
 ])
+
+# OVSGRE_OVS_BUILD_FLAGS
+# ----------------------
+# Takes from the configured OVS build what our objects must share with
+# OVS's: its own compiler flags (with DPDK, the DPDK include paths, the
+# forced "-include rte_config.h" and the -m options that decide how
+# struct dp_packet's rte_mbuf and DPDK's inline functions compile) and the
+# flags its ovs-vswitchd links with (the DPDK libraries).
+AC_DEFUN([OVSGRE_OVS_BUILD_FLAGS], [
+    AC_MSG_CHECKING([the compiler flags of Open vSwitch's own code])
+    ovs_mk=$OVS_BUILDDIR/Makefile
+    OVS_OWN_CFLAGS=`sed -n 's/^OVS_CFLAGS = //p' "$ovs_mk"`
+    dnl OVS adds the -m options it probes for (-mssse3 with DPDK) to its
+    dnl warning flags.
+    for ovs_flag in `sed -n 's/^WARNING_FLAGS = //p' "$ovs_mk"`; do
+        case $ovs_flag in
+        -m*) OVS_OWN_CFLAGS="$OVS_OWN_CFLAGS $ovs_flag" ;;
+        esac
+    done
+    OVS_VSWITCHD_LDFLAGS=`sed -n 's/^DPDK_vswitchd_LDFLAGS = //p' "$ovs_mk"`
+    AC_MSG_RESULT([${OVS_OWN_CFLAGS:-none}])
+    AC_SUBST([OVS_OWN_CFLAGS])
+    AC_SUBST([OVS_VSWITCHD_LDFLAGS])
+])

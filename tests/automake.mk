@@ -23,6 +23,7 @@ TESTSUITE_AT = \
 	tests/gre-pcap.at \
 	tests/gre-offload.at \
 	tests/main-loop.at \
+	tests/gre-dpdk.at \
 	tests/scripts.at
 TESTSUITE = $(srcdir)/tests/testsuite
 AUTOTEST = $(AUTOM4TE) -l autotest \
@@ -113,7 +114,7 @@ CLEANFILES += tests/fuzz-pop
 .PHONY: check-fuzz fuzz-seeds
 tests/fuzz-pop: $(addprefix $(srcdir)/,$(FUZZ_SRCS)) $(OVS_STAMP)
 	$(AM_V_CCLD)$(LIBTOOL) --quiet --tag=CC --mode=link $(FUZZ_CC) \
-	  $(FUZZ_CFLAGS) $(AM_CPPFLAGS) -w -o $@ \
+	  $(FUZZ_CFLAGS) $(OVS_OWN_CFLAGS) $(AM_CPPFLAGS) -w -o $@ \
 	  $(addprefix $(srcdir)/,$(FUZZ_SRCS)) $(OVSGRE_WRAP) $(OVS_LIBS)
 
 fuzz-seeds:

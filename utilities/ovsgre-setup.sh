@@ -22,6 +22,7 @@ set -e -o pipefail
 srcdir=$(cd "$(dirname "$0")/.." && pwd)
 builddir=${OVSGRE_BUILDDIR:-$srcdir/_build}
 jobs=${OVSGRE_JOBS:-3}
+dpdk=shared
 
 # What the build, the tests and the demo need, with the same names in
 # Debian 12 and 13.
@@ -30,6 +31,7 @@ packages="
     openvswitch-source libssl-dev libcap-ng-dev libunbound-dev
     python3 python3-scapy iproute2 iputils-ping procps tshark
     clang libclang-rt-dev iperf3 ethtool
+    libdpdk-dev dpdk-dev
     build-essential debhelper python3-docutils lintian rpm shellcheck
 "
 
@@ -66,9 +68,14 @@ build() {
         (cd "$srcdir" && ./boot.sh)
     fi
     mkdir -p "$builddir"
-    if [ ! -f "$builddir/Makefile" ]; then
-        log "configuring in $builddir"
-        (cd "$builddir" && "$srcdir/configure")
+    # One daemon, built with DPDK as Debian's openvswitch-switch-dpdk is,
+    # serves the demo and every test: without other_config:dpdk-init it
+    # runs as the plain one.  A build directory configured otherwise is
+    # configured again.
+    if [ ! -f "$builddir/Makefile" ] ||
+       ! grep -q -e "--with-dpdk=$dpdk" "$builddir/config.status"; then
+        log "configuring in $builddir (with DPDK, $dpdk)"
+        (cd "$builddir" && "$srcdir/configure" --with-dpdk="$dpdk")
     fi
     log "building (the first build also builds Open vSwitch, ~5 minutes)"
     make -C "$builddir" -j"$jobs"
