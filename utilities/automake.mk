@@ -49,6 +49,15 @@ E2EFLAGS =
 bench-e2e: vswitchd/ovs-vswitchd utilities/ovsgre-blast
 	$(SHELL) $(srcdir)/utilities/ovsgre-bench-e2e.sh . $(E2EFLAGS)
 
+# One PMD thread on DPDK virtual devices, ours against Debian's
+# openvswitch-switch-dpdk ('make bench-dpdk', as root, in a build
+# configured --with-dpdk).  BENCH_DPDK_FLAGS: RUNS SECONDS ROW-REGEX.
+EXTRA_DIST += utilities/ovsgre-bench-dpdk.sh
+BENCH_DPDK_FLAGS =
+.PHONY: bench-dpdk
+bench-dpdk: vswitchd/ovs-vswitchd
+	$(SHELL) $(srcdir)/utilities/ovsgre-bench-dpdk.sh . $(BENCH_DPDK_FLAGS)
+
 # Instructions per packet of both sides under callgrind ('make bench-ir').
 EXTRA_DIST += utilities/ovsgre-bench-ir.sh
 .PHONY: bench-ir

@@ -1,0 +1,353 @@
+#! /bin/bash
+# Packets per second and cycles per packet of one PMD thread, ovs-gre's
+# ovs-vswitchd against Debian's OVS-DPDK daemon, on DPDK virtual devices
+# (no NIC):
+#
+#   plain: net_null source -> br-int (in_port=1,actions=2) -> net_null sink
+#   encap: net_null source -> br-int -> tunnel -> br-phy -> net_null sink
+#   decap: net_pcap replaying outer frames forever (infinite_rx=1) ->
+#          br-phy -> LOCAL, tnl_pop -> br-int -> net_null sink
+#
+# br-phy has 192.0.2.1/24 and 2001:db8::1/64, the remote endpoint is
+# 192.0.2.2 / 2001:db8::2 (its MAC set with tnl/neigh/set).  SIZE is the
+# frame on br-int (what net_null sends, or what the tunnel carries); the
+# sink's MTU is raised to 1600 so that a 1500-byte frame with its outer
+# headers still leaves.  One PMD thread (core 1) polls every port; the
+# main thread is on core 0.
+#
+# Each measurement starts one daemon with its own ovsdb-server, waits
+# WARMUP seconds, clears the PMD statistics and reads them SECONDS later
+# (dpif-netdev/pmd-stats-show): Mpps is the packets the sink sent over
+# the time between the two (at least 99% of those the PMD received, or
+# the run fails), cycles per packet the PMD's "avg processing cycles per
+# packet" (both passes, for decap).  The daemons alternate, RUNS
+# times each; the table shows medians, the range, and ours/stock.
+#
+# usage: ovsgre-bench-dpdk.sh BUILDDIR [RUNS [SECONDS [ROW-REGEX]]]
+#
+# BUILDDIR is an ovs-gre build directory configured --with-dpdk.  The
+# stock daemon is Debian's openvswitch-switch-dpdk
+# (/usr/lib/openvswitch-switch-dpdk/ovs-vswitchd-dpdk) unless
+# OVSGRE_STOCK_VSWITCHD names another.  ROW-REGEX (grep -E) picks rows of
+# "MODE TUNNEL SIZE", e.g. 'encap gre key 64'.  Run as root; it adds
+# 300 2 MiB hugepages and gives them back.
+
+set -e -o pipefail
+
+usage="usage: ovsgre-bench-dpdk.sh BUILDDIR [RUNS [SECONDS [ROW-REGEX]]]"
+builddir=$(cd "${1:?$usage}" && pwd)
+runs=${2:-5}
+seconds=${3:-3}
+only=${4:-.}
+warmup=${OVSGRE_BENCH_WARMUP:-1}
+
+ours=$builddir/vswitchd/ovs-vswitchd
+stock=${OVSGRE_STOCK_VSWITCHD:-/usr/lib/openvswitch-switch-dpdk/ovs-vswitchd-dpdk}
+pages=300
+
+OVSGRE_NS_PREFIX=ovsgre-bench-
+OVSGRE_NS_RUNDIR=/run/ovsgre-bench-dpdk
+# shellcheck source=utilities/ovsgre-netns.sh
+. "$(dirname "$0")/ovsgre-netns.sh" "$builddir"
+dir=$(rundir pmd)
+
+for f in "$ours" "$stock"; do
+    if [ ! -x "$f" ]; then
+        echo "ovsgre-bench-dpdk.sh: $f is missing" >&2
+        exit 1
+    fi
+done
+if [ "$(id -u)" != 0 ]; then
+    echo "ovsgre-bench-dpdk.sh: run as root" >&2
+    exit 1
+fi
+if ! grep -q '^OVSGRE_DPDK = yes' "$builddir/Makefile"; then
+    echo "ovsgre-bench-dpdk.sh: $builddir is not configured --with-dpdk" >&2
+    exit 1
+fi
+
+# The rows: MODE TUNNEL-NAME, and the tunnel's type and options.
+rows=(
+    "plain -"
+    "encap gre key"
+    "encap gre key+csum+seq"
+    "encap erspan v2"
+    "encap ip6gre"
+    "decap gre key"
+    "decap gre key+csum+seq"
+    "decap erspan v2"
+    "decap ip6gre"
+)
+declare -A tunnel=(
+    ["gre key"]="type=gre options:remote_ip=192.0.2.2 options:key=1"
+    ["gre key+csum+seq"]="type=gre options:remote_ip=192.0.2.2 options:key=1
+        options:csum=true options:seq=true"
+    ["erspan v2"]="type=erspan options:remote_ip=192.0.2.2 options:key=1
+        options:erspan_ver=2 options:erspan_dir=1 options:erspan_hwid=7"
+    ["ip6gre"]="type=ip6gre options:remote_ip=2001:db8::2"
+)
+sizes=(64 1500)
+
+hugepages_before=
+cleanup() {
+    stop_host pmd
+    if mountpoint -q "$dir.huge" 2>/dev/null; then
+        umount "$dir.huge"
+    fi
+    rmdir "$dir.huge" 2>/dev/null || true
+    rm -rf "$OVSGRE_NS_RUNDIR/stock"
+    if [ -n "$hugepages_before" ]; then
+        echo "$hugepages_before" > /proc/sys/vm/nr_hugepages
+    fi
+}
+trap cleanup EXIT
+
+stop_host pmd
+# Run under the name ovs-vswitchd (as Debian's alternatives link does), so
+# that its control socket is where ovs-appctl looks.
+mkdir -p "$OVSGRE_NS_RUNDIR/stock"
+ln -sf "$stock" "$OVSGRE_NS_RUNDIR/stock/ovs-vswitchd"
+stock_path=$stock
+stock=$OVSGRE_NS_RUNDIR/stock/ovs-vswitchd
+hugepages_before=$(cat /proc/sys/vm/nr_hugepages)
+echo $((hugepages_before + pages)) > /proc/sys/vm/nr_hugepages
+mkdir -p "$dir.huge"
+mount -t hugetlbfs -o pagesize=2M none "$dir.huge"
+
+# Writes into $3 a pcap of 32 outer frames of tunnel $1 (from 192.0.2.2
+# or 2001:db8::2 to br-phy) carrying a $2-byte UDP/IPv4 frame each, with
+# sequence numbers 1 to 32 where the tunnel has them.
+write_pcap() {
+    python3 - "$1" "$2" "$3" <<'EOF'
+import socket
+import struct
+import sys
+
+name, size, path = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+
+
+def csum(data):
+    if len(data) % 2:
+        data += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
+    while s >> 16:
+        s = (s & 0xffff) + (s >> 16)
+    return ~s & 0xffff
+
+
+def inner():
+    # f8:bc:12:44:34:b6 -> aa:55:aa:55:00:01, 198.51.100.1 -> .2, UDP.
+    eth = bytes.fromhex("aa55aa550001f8bc124434b60800")
+    udp_len = size - 14 - 20
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, udp_len + 20, 0, 0, 64, 17,
+                     0, socket.inet_aton("198.51.100.1"),
+                     socket.inet_aton("198.51.100.2"))
+    ip = ip[:10] + struct.pack("!H", csum(ip)) + ip[12:]
+    udp = struct.pack("!HHHH", 1000, 2000, udp_len, 0)
+    return eth + ip + udp + bytes(udp_len - 8)
+
+
+def frame(seq):
+    payload = inner()
+    if name == "gre key":
+        gre = struct.pack("!HHI", 0x2000, 0x6558, 1)
+    elif name == "gre key+csum+seq":
+        gre = struct.pack("!HHHHII", 0xb000, 0x6558, 0, 0, 1, seq)
+        c = csum(gre + payload)
+        gre = gre[:4] + struct.pack("!H", c) + gre[6:]
+    elif name == "erspan v2":
+        # GRE with a sequence number, then ERSPAN type III: version 2,
+        # session 1, timestamp, hardware id 7, direction 1.
+        gre = struct.pack("!HHI", 0x1000, 0x22eb, seq)
+        gre += struct.pack("!HHIHH", 0x2000, 1, 0, 0, (7 << 4) | (1 << 3))
+    elif name == "ip6gre":
+        gre = struct.pack("!HH", 0, 0x6558)
+    if name == "ip6gre":
+        outer = struct.pack("!IHBB16s16s", 6 << 28, len(gre + payload), 47,
+                            64, socket.inet_pton(socket.AF_INET6,
+                                                 "2001:db8::2"),
+                            socket.inet_pton(socket.AF_INET6,
+                                             "2001:db8::1"))
+        eth = bytes.fromhex("aa55aa550000f8bc124434b686dd")
+    else:
+        outer = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(gre + payload),
+                            0, 0x4000, 64, 47, 0,
+                            socket.inet_aton("192.0.2.2"),
+                            socket.inet_aton("192.0.2.1"))
+        outer = outer[:10] + struct.pack("!H", csum(outer)) + outer[12:]
+        eth = bytes.fromhex("aa55aa550000f8bc124434b60800")
+    return eth + outer + gre + payload
+
+
+with open(path, "wb") as f:
+    f.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
+    for seq in range(1, 33):
+        data = frame(seq)
+        f.write(struct.pack("<IIII", 0, 0, len(data), len(data)) + data)
+EOF
+}
+
+# Starts daemon $1 in host "pmd" and sets up the row MODE=$2 TUNNEL=$3
+# SIZE=$4.
+setup() {
+    local vswitchd=$1 mode=$2 name=$3 size=$4
+    add_host pmd
+    start_ovs pmd "$vswitchd" dpdk-init=true dpdk-socket-mem=512 \
+        dpdk-socket-limit=512 dpdk-lcore-mask=0x1 pmd-cpu-mask=0x2 \
+        "dpdk-extra=--file-prefix=ovsgre-bench --huge-dir=$dir.huge
+         --huge-unlink --no-pci --log-level=pmd.*:error"
+    on pmd ovs-vsctl --timeout=30 \
+        -- add-br br-int -- set bridge br-int datapath_type=netdev \
+        -- add-br br-phy -- set bridge br-phy datapath_type=netdev \
+             other_config:hwaddr=aa:55:aa:55:00:00
+    case $mode in
+    plain)
+        on pmd ovs-vsctl --timeout=30 \
+            -- add-port br-int src -- set Interface src type=dpdk \
+                 ofport_request=1 \
+                 "options:dpdk-devargs=net_null0,size=$size,copy=0" \
+            -- add-port br-int sink -- set Interface sink type=dpdk \
+                 ofport_request=2 mtu_request=1600 \
+                 options:dpdk-devargs=net_null1,no-rx=1
+        ;;
+    encap)
+        on pmd ovs-vsctl --timeout=30 \
+            -- add-port br-int src -- set Interface src type=dpdk \
+                 ofport_request=1 \
+                 "options:dpdk-devargs=net_null0,size=$size,copy=0" \
+            -- add-port br-phy sink -- set Interface sink type=dpdk \
+                 ofport_request=1 mtu_request=1600 \
+                 options:dpdk-devargs=net_null1,no-rx=1
+        ;;
+    decap)
+        write_pcap "$name" "$size" "$dir/outer.pcap"
+        on pmd ovs-vsctl --timeout=30 \
+            -- add-port br-phy src -- set Interface src type=dpdk \
+                 ofport_request=1 mtu_request=1600 \
+                 "options:dpdk-devargs=net_pcap0,rx_pcap=$dir/outer.pcap,infinite_rx=1" \
+            -- add-port br-int sink -- set Interface sink type=dpdk \
+                 ofport_request=1 options:dpdk-devargs=net_null1,no-rx=1
+        ;;
+    esac
+    if [ "$mode" != plain ]; then
+        # shellcheck disable=SC2086
+        on pmd ovs-vsctl --timeout=30 add-port br-int t1 \
+            -- set Interface t1 ofport_request=2 ${tunnel[$name]}
+        on pmd ip addr add 192.0.2.1/24 dev br-phy
+        on pmd ip addr add 2001:db8::1/64 dev br-phy nodad
+        on pmd ip link set br-phy up
+        on pmd ovs-appctl ovs/route/add 192.0.2.0/24 br-phy > /dev/null
+        on pmd ovs-appctl ovs/route/add 2001:db8::/64 br-phy > /dev/null
+        for ip in 192.0.2.2 2001:db8::2; do
+            on pmd ovs-appctl tnl/neigh/set br-phy $ip f8:bc:12:44:34:b6 \
+                > /dev/null
+        done
+        on pmd ovs-ofctl del-flows br-phy
+        on pmd ovs-ofctl add-flow br-phy in_port=LOCAL,actions=1
+        on pmd ovs-ofctl add-flow br-phy in_port=1,actions=LOCAL
+    fi
+    on pmd ovs-ofctl del-flows br-int
+    case $mode in
+    plain|encap) on pmd ovs-ofctl add-flow br-int in_port=1,actions=2 ;;
+    decap) on pmd ovs-ofctl add-flow br-int in_port=2,actions=1 ;;
+    esac
+}
+
+# Prints the packets port "sink" has sent.
+sink_tx() {
+    on pmd ovs-appctl dpctl/show -s \
+        | awk '/: sink / { s = 1 } s && /TX packets:/ { sub(/.*:/, "", $2);
+                                                       print $2; exit }'
+}
+
+# Measures the running daemon: prints "MPPS CYCLES-PER-PACKET", where
+# MPPS counts the packets that left through the sink, and fails if fewer
+# than 99% of those the PMD received did.
+measure() {
+    local t0 t1 tx0 tx1 stats
+    sleep "$warmup"
+    t0=$(date +%s.%N)
+    tx0=$(sink_tx)
+    on pmd ovs-appctl dpif-netdev/pmd-stats-clear
+    sleep "$seconds"
+    stats=$(on pmd ovs-appctl dpif-netdev/pmd-stats-show)
+    tx1=$(sink_tx)
+    t1=$(date +%s.%N)
+    # The PMD thread's block comes first; the main thread's after it.
+    echo "$stats" | awk -v t0="$t0" -v t1="$t1" -v tx=$((tx1 - tx0)) '
+        /^main thread/ { exit }
+        /packets received:/ { p = $3 }
+        /avg processing cycles per packet:/ { c = $6 }
+        END { if (tx < 0.99 * p) {
+                  printf "only %d of %d packets left\n", tx, p > "/dev/stderr"
+                  exit 1
+              }
+              printf "%.3f %.1f\n", tx / (t1 - t0) / 1e6, c }'
+}
+
+# Prints the value of the arithmetic expression $1.
+calc() {
+    awk "BEGIN { print $1 }"
+}
+
+# Prints the median of the numbers on standard input, then min-max.
+median() {
+    sort -g | awk '{ v[NR] = $1 }
+        END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+              printf "%s %s-%s\n", m, v[1], v[NR] }'
+}
+
+echo "ovs-gre ($ours) against $stock_path"
+echo "OVS $ovs_version, one PMD, $runs runs of ${seconds} s each, medians"
+echo
+printf '%-27s %-21s %s\n' "" "------- stock -------" "------- ours --------"
+printf '%-27s %5s %9s %4s %5s %9s %4s %6s\n' "row" "Mpps" "range" "cyc" \
+    "Mpps" "range" "cyc" "ratio"
+shares=()
+declare -A plain_ours plain_stock
+for row in "${rows[@]}"; do
+    mode=${row%% *}
+    name=${row#* }
+    for size in "${sizes[@]}"; do
+        label="$mode ${name/#-/} $size"
+        label=${label//  / }
+        if ! echo "$label" | grep -qE -- "$only"; then
+            continue
+        fi
+        rm -f "$dir".res.*
+        for _ in $(seq "$runs"); do
+            for side in stock ours; do
+                if [ $side = ours ]; then daemon=$ours; else daemon=$stock; fi
+                setup "$daemon" "$mode" "$name" "$size"
+                measure >> "$dir.res.$side"
+                stop_host pmd
+            done
+        done
+        line=$(printf '%-27s' "$label")
+        declare -A med=()
+        for side in stock ours; do
+            read -r m range < <(cut -d' ' -f1 "$dir.res.$side" | median)
+            read -r c _ < <(cut -d' ' -f2 "$dir.res.$side" | median)
+            med[$side]=$m
+            line+=$(printf ' %5.2f %4.1f-%-4.1f %4.0f' "$m" \
+                "${range%-*}" "${range#*-}" "$c")
+        done
+        line+=$(printf ' %5.2fx' "$(calc "${med[ours]} / ${med[stock]}")")
+        if [ "$mode" = plain ]; then
+            plain_ours[$size]=${med[ours]}
+            plain_stock[$size]=${med[stock]}
+        elif [ -n "${plain_ours[$size]}" ]; then
+            shares+=("$(printf '%-27s %5.0f%% %5.0f%%' "$label" \
+                "$(calc "100 * ${med[stock]} / ${plain_stock[$size]}")" \
+                "$(calc "100 * ${med[ours]} / ${plain_ours[$size]}")")")
+        fi
+        echo "$line"
+        rm -f "$dir".res.*
+    done
+done
+if [ ${#shares[@]} -gt 0 ]; then
+    echo
+    echo "Mpps as a share of the same daemon's plain forwarding:"
+    printf '%-27s %6s %6s\n' "row" "stock" "ours"
+    printf '%s\n' "${shares[@]}"
+fi
