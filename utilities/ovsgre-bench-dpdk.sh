@@ -201,22 +201,19 @@ setup() {
         -- add-br br-phy -- set bridge br-phy datapath_type=netdev \
              other_config:hwaddr=aa:55:aa:55:00:00
     case $mode in
-    plain)
+    plain|encap)
+        # The sink is on br-int for plain forwarding, on br-phy for encap.
+        local sink_br=br-phy sink_ofport=1
+        if [ "$mode" = plain ]; then
+            sink_br=br-int
+            sink_ofport=2
+        fi
         on pmd ovs-vsctl --timeout=30 \
             -- add-port br-int src -- set Interface src type=dpdk \
                  ofport_request=1 \
                  "options:dpdk-devargs=net_null0,size=$size,copy=0" \
-            -- add-port br-int sink -- set Interface sink type=dpdk \
-                 ofport_request=2 mtu_request=1600 \
-                 options:dpdk-devargs=net_null1,no-rx=1
-        ;;
-    encap)
-        on pmd ovs-vsctl --timeout=30 \
-            -- add-port br-int src -- set Interface src type=dpdk \
-                 ofport_request=1 \
-                 "options:dpdk-devargs=net_null0,size=$size,copy=0" \
-            -- add-port br-phy sink -- set Interface sink type=dpdk \
-                 ofport_request=1 mtu_request=1600 \
+            -- add-port $sink_br sink -- set Interface sink type=dpdk \
+                 ofport_request=$sink_ofport mtu_request=1600 \
                  options:dpdk-devargs=net_null1,no-rx=1
         ;;
     decap)
