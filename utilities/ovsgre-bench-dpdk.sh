@@ -66,9 +66,9 @@ if ! grep -q '^OVSGRE_DPDK = yes' "$builddir/Makefile"; then
     exit 1
 fi
 
-# The rows: MODE TUNNEL-NAME, and the tunnel's type and options.
+# The rows: MODE [TUNNEL-NAME], and the tunnels' types and options.
 rows=(
-    "plain -"
+    "plain"
     "encap gre key"
     "encap gre key+csum+seq"
     "encap erspan v2"
@@ -304,10 +304,10 @@ shares=()
 declare -A plain_ours plain_stock
 for row in "${rows[@]}"; do
     mode=${row%% *}
-    name=${row#* }
+    name=${row#"$mode"}
+    name=${name# }
     for size in "${sizes[@]}"; do
-        label="$mode ${name/#-/} $size"
-        label=${label//  / }
+        label="$mode${name:+ $name} $size"
         if ! echo "$label" | grep -qE -- "$only"; then
             continue
         fi
