@@ -430,6 +430,41 @@ gso_segment(struct dp_packet *p, const struct gre_l4_geom *g,
     dp_packet_delete(p);
 }
 
+/* Hands tunnelled TSO packet 'p', whose outer headers 'lay' and inner
+ * headers 'g' locate and whose outer length field holds the segment size
+ * 'mss', whole to 'netdev' for the port to segment, if the OVS version
+ * and the port can (see 'tnl_tso' in struct gre_offload_ovs), the outer
+ * header is IPv4 and the GRE header (not ERSPAN) has no checksum or
+ * sequence number to be written per segment.
+ * The outer length and IPv4 checksum are then made those of the whole
+ * packet and true is returned; otherwise 'p' is untouched and false
+ * returned. */
+static bool
+gso_hand_off(struct dp_packet *p, const struct netdev *netdev,
+             const struct gre_layout *lay, const struct gre_l4_geom *g,
+             uint32_t mss)
+{
+    const struct gre_offload_ovs *ovs = gre_offload_get_ovs();
+    struct ip_header *ip = ALIGNED_CAST(struct ip_header *,
+                                        (uint8_t *) dp_packet_data(p)
+                                        + lay->l3);
+    ovs_be16 mark = ip->ip_tot_len;
+
+    if (!ovs->tnl_tso || lay->kind != GRE_KIND_GRE || lay->csum || lay->seq
+        || lay->ipv6 || mss > UINT16_MAX) {
+        return false;
+    }
+    ip->ip_tot_len = htons(dp_packet_size(p) - lay->l3);
+    if (!ovs->tnl_tso(p, netdev, lay, g, mss)) {
+        ip->ip_tot_len = mark;
+        return false;
+    }
+    ip->ip_csum = 0;
+    ip->ip_csum = gre_csum(ip, IP_HEADER_LEN);
+    gre_offload_count(GRE_OFFLOAD_TNL_TSO, 1);
+    return true;
+}
+
 /* Returns the IP MTU of 'netdev', or 1500 if it has none. */
 static int
 netdev_mtu(const struct netdev *netdev)
@@ -518,6 +553,10 @@ gso_one(struct dp_packet *p, uint64_t ol_flags, int mtu,
             || g.proto != IPPROTO_TCP || g.end != dp_packet_size(p)
             || mss < 1) {
             gso_drop(p, sink->netdev, "tunnelled TSO packet is malformed");
+            return;
+        }
+        if (gso_hand_off(p, sink->netdev, &lay, &g, mss)) {
+            sink_add(sink, p);
             return;
         }
         gso_segment(p, &g, &lay, mss, sink);
@@ -611,8 +650,11 @@ gre_offload_send_needed(const struct dp_packet_batch *batch,
  * TSO packets (always) and, where the OVS version would drop them
  * ('send_all' in struct gre_offload_ovs), segmenting plain TSO packets (if
  * the port lacks TSO) and computing TCP and UDP checksums (if it lacks
- * checksum offload).  Segments keep their packet's place in the order.  Takes ownership of every packet, as
- * netdev_send() does, and returns the first error 'send' returned. */
+ * checksum offload).  A tunnelled TSO packet goes whole to a port that
+ * segments GRE-tunnelled TCP itself, where the OVS version allows (see
+ * gso_hand_off()).  Segments keep their packet's place in the order.
+ * Takes ownership of every packet, as netdev_send() does, and returns the
+ * first error 'send' returned. */
 int
 gre_offload_send(struct netdev *netdev, int qid,
                  struct dp_packet_batch *batch, bool concurrent_txq,

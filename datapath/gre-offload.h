@@ -75,7 +75,19 @@
  *   - The segment size of a tunnelled packet follows the MTU of the route's
  *     interface (GRE_OFFLOAD_UNDERLAY_MTU without a route), not a
  *     discovered path MTU.
- *   - Segmentation is in software only: no NIC's GRE tunnel TSO is used.
+ *   - A tunnelled TSO packet is handed whole to a port that segments
+ *     GRE-tunnelled TCP itself (a NIC with DPDK's GRE tunnel TSO) only on
+ *     an OVS version that can describe one to the port, only with an
+ *     outer IPv4 header, and only without GRE checksum and sequence
+ *     numbers (ERSPAN always has them), which a NIC does not write per
+ *     segment; everything else is segmented here.  OVS 3.1 cannot: its
+ *     netdev-dpdk configures a port's transmit offloads without GRE
+ *     tunnel TSO (and without outer IPv4 checksum), and rewrites every
+ *     offload length of a packet itself before the PMD sees it, in
+ *     private functions outside ovs-gre's reach.  OVS 3.5's netdev-dpdk
+ *     keeps the outer lengths of a GRE packet only when an outer checksum
+ *     is asked for, which an IPv6 outer header has none of, so an ip6gre
+ *     TSO packet would reach the PMD described as one long L2 header.
  *   - GRO merges only pure ACK segments (PSH allowed on the last), with
  *     identical IP and TCP headers apart from lengths, ids, checksums and
  *     sequence numbers, every segment but the last of the first's size,
@@ -87,6 +99,8 @@
 
 struct dp_packet;
 struct dp_packet_batch;
+struct gre_layout;
+struct gre_l4_geom;
 struct gre_push_plan;
 struct netdev;
 struct ovs_action_push_tnl;
@@ -109,6 +123,20 @@ struct gre_offload_ovs {
      * every packet (true: 3.1, which would drop them), or only for
      * ovs-gre's tunnelled TSO packets, leaving the rest to OVS (false). */
     bool send_all;
+
+    /* Hands tunnelled TSO packet 'p' whole to output port 'netdev', for
+     * the port to segment, if the OVS version can describe a GRE-tunnelled
+     * TSO packet to a port and 'netdev' advertises what that takes (GRE
+     * tunnel TSO and the checksum offloads): sets the packet's offload
+     * flags, header offsets and segment size 'mss' as the version's own
+     * push would and returns true.  Returns false, 'p' untouched, if not.
+     * 'p' is a whole GRE packet (its outer lengths and checksums right)
+     * without GRE checksum or sequence number, whose outer headers 'lay'
+     * and inner headers 'g' locate.  NULL if the version has no way (3.1:
+     * see "Limitations" above). */
+    bool (*tnl_tso)(struct dp_packet *p, const struct netdev *netdev,
+                    const struct gre_layout *lay,
+                    const struct gre_l4_geom *g, uint16_t mss);
 };
 
 void gre_offload_set_ovs(const struct gre_offload_ovs *);
@@ -168,6 +196,8 @@ struct gre_offload_stats {
                                  * and decapsulated. */
     uint64_t segsz_lowered;     /* TSO packets whose segment size was
                                  * lowered to fit the output port. */
+    uint64_t tnl_tso;           /* Tunnelled TSO packets handed whole to
+                                 * a port with GRE tunnel TSO. */
 };
 
 /* The totals, as counters to add to. */
@@ -181,6 +211,7 @@ enum gre_offload_counter {
     GRE_OFFLOAD_GRO_CSUM_BAD,
     GRE_OFFLOAD_RX_AGGREGATES,
     GRE_OFFLOAD_SEGSZ_LOWERED,
+    GRE_OFFLOAD_TNL_TSO,
     GRE_OFFLOAD_N_COUNTERS
 };
 

@@ -21,6 +21,10 @@
 #            to the reference byte for byte in the outer headers of the
 #            first (its lengths, checksums, id and sequence number
 #            stepped).
+#        offload-ref.py - whole-check inner4|inner6 PCAP
+#            PCAP must hold one GRE frame: that packet whole, as it was
+#            sent into the tunnel, in outer headers with the right length
+#            and checksum (a port with GRE tunnel TSO segments it).
 #
 # Prints one "ok ..." line per checked combination; exits 1 on the first
 # difference, after printing both sides.
@@ -406,15 +410,21 @@ def segsz_packet(which):
     return inner_packet(which == "inner6", SEGSZ_PAYLOAD, flags="PA")
 
 
-def check_segsz(which, segsz, pcap):
-    big = segsz_packet(which)
-    ref = segment(big, segsz)
+def gre_frames(pcap):
+    """The GRE frames in capture 'pcap', as bytes."""
     frames = []
     for f in rdpcap(pcap):
         ip = f.payload
         if ((isinstance(ip, IP) and ip.proto == 47)
                 or (isinstance(ip, IPv6) and ip.nh == 47)):
             frames.append(bytes(f))
+    return frames
+
+
+def check_segsz(which, segsz, pcap):
+    big = segsz_packet(which)
+    ref = segment(big, segsz)
+    frames = gre_frames(pcap)
     name = "%s at %d bytes" % (which, segsz)
     if len(frames) != len(ref):
         fail("%s: %d GRE frames, expected %d" % (name, len(frames),
@@ -429,6 +439,16 @@ def check_segsz(which, segsz, pcap):
         name, len(ref), "%d.." % seq0 if gre.seqnum_present else "none"))
 
 
+def check_whole(which, pcap):
+    frames = gre_frames(pcap)
+    if len(frames) != 1:
+        fail("%s: %d GRE frames, expected one" % (which, len(frames)))
+    want = rewrap(frames[0], segsz_packet(which), 0)
+    if frames[0] != want:
+        fail("%s: the frame" % which, frames[0], want)
+    print("ok %s: one GRE frame of %d bytes" % (which, len(frames[0])))
+
+
 def main():
     tool, what = sys.argv[1], sys.argv[2]
     if what == "segsz-packet":
@@ -436,6 +456,9 @@ def main():
         return
     elif what == "segsz-check":
         check_segsz(sys.argv[3], int(sys.argv[4]), sys.argv[5])
+        return
+    elif what == "whole-check":
+        check_whole(sys.argv[3], sys.argv[4])
         return
     if what == "gso":
         check_gso(tool, sys.argv[3])

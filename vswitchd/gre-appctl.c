@@ -22,6 +22,7 @@
 
 #include <inttypes.h>
 
+#include "gre-dpdk.h"
 #include "gre-offload.h"
 #include "gre-port.h"
 #include "openvswitch/dynamic-string.h"
@@ -39,7 +40,7 @@ format_offload(struct ds *s)
     gre_offload_stats_read(&o);
     if (!userspace_tso_enabled() && !o.tx_resolved && !o.gso_packets
         && !o.gso_dropped && !o.gro_segments && !o.gro_csum_bad
-        && !o.rx_aggregates && !o.segsz_lowered) {
+        && !o.rx_aggregates && !o.segsz_lowered && !o.tnl_tso) {
         return;
     }
     ds_put_format(s, "offload: userspace TSO %s\n",
@@ -55,6 +56,10 @@ format_offload(struct ds *s)
     if (o.segsz_lowered) {
         ds_put_format(s, "  segment size lowered to fit the port: %"PRIu64
                       "\n", o.segsz_lowered);
+    }
+    if (o.tnl_tso) {
+        ds_put_format(s, "  handed whole to a port with GRE tunnel TSO: "
+                      "%"PRIu64"\n", o.tnl_tso);
     }
 }
 
@@ -85,4 +90,7 @@ gre_appctl_register(void)
 {
     unixctl_command_register("gre/show", "[PORT]", 0, 1, gre_appctl_show,
                              NULL);
+#ifdef DPDK_NETDEV
+    gre_dpdk_register();
+#endif
 }

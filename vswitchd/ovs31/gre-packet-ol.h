@@ -25,13 +25,15 @@
 #include "gre-offload.h"
 
 /* OVS 3.1: no IPv4 checksum request, no segment size (TSO packets are cut
- * to fit the output port's MTU), and a netdev_send() that drops what a port
- * cannot offload. */
+ * to fit the output port's MTU), a netdev_send() that drops what a port
+ * cannot offload, and no way to give a port a GRE-tunnelled TSO packet
+ * (see "Limitations" in gre-offload.h). */
 #define GRE_OFFLOAD_OVS_INIT {                  \
     .tx_ip_csum = 0,                            \
     .get_segsz = NULL,                          \
     .set_segsz = NULL,                          \
     .send_all = true,                           \
+    .tnl_tso = NULL,                            \
 }
 
 /* Does to a packet that OVS's own push has just encapsulated what OVS's
