@@ -7,6 +7,9 @@
 #   encap: net_null source -> br-int -> tunnel -> br-phy -> net_null sink
 #   decap: net_pcap replaying outer frames forever (infinite_rx=1) ->
 #          br-phy -> LOCAL, tnl_pop -> br-int -> net_null sink
+#   tcp:   iperf3 from VM a to VM b, two namespaces whose kernel
+#          interfaces are net_tap ports of the same daemon, through a
+#          gre tunnel each way (see setup_tcp below)
 #
 # br-phy has 192.0.2.1/24 and 2001:db8::1/64, the remote endpoint is
 # 192.0.2.2 / 2001:db8::2 (its MAC set with tnl/neigh/set).  SIZE is the
@@ -21,7 +24,11 @@
 # the time between the two (at least 99% of those the PMD received, or
 # the run fails), cycles per packet the PMD's "avg processing cycles per
 # packet" (both passes, for decap).  The daemons alternate, RUNS
-# times each; the table shows medians, the range, and ours/stock.
+# times each; the table shows medians, the range, and ours/stock.  The
+# tcp row runs iperf3 for TCP_SECONDS (default 10) instead and shows
+# Gbit/s; the stock daemon runs it with userspace TSO off on OVS 3.1
+# (which drops TSO packets at tunnels) and on on 3.5, ours with it off
+# (OVSGRE_BENCH_TCP_TSO=true: on; see ours_tso below).
 #
 # usage: ovsgre-bench-dpdk.sh BUILDDIR [RUNS [SECONDS [ROW-REGEX]]]
 #
@@ -77,6 +84,7 @@ rows=(
     "decap gre key+csum+seq"
     "decap erspan v2"
     "decap ip6gre"
+    "tcp gre"
 )
 declare -A tunnel=(
     ["gre key"]="type=gre options:remote_ip=192.0.2.2 options:key=1"
@@ -90,7 +98,7 @@ sizes=(64 1500)
 
 hugepages_before=
 cleanup() {
-    stop_host pmd
+    stop_tcp
     if mountpoint -q "$dir.huge" 2>/dev/null; then
         umount "$dir.huge"
     fi
@@ -250,6 +258,125 @@ setup() {
     esac
 }
 
+# The tcp row: one daemon carries both ends of a gre tunnel.
+#
+#   VM a 198.51.100.1                          VM b 198.51.100.2
+#     | kernel tap-a                             | kernel tap-b
+#   net_tap0 -- int-a -- t-a ==== gre ==== t-b -- int-b -- net_tap1
+#               phy-a 192.0.2.1 -- patch -- phy-b 192.0.2.2
+#
+# The bridges are of the dummy datapath type (the userspace datapath
+# under another name, from --enable-dummy), so that netdev-dummy gives
+# the two underlay bridges their addresses, outside the kernel.  Each tunnel marks its packets (egress_pkt_mark) and finds its
+# route among the routes for that mark, since an address of the daemon
+# has a local route (OVS 3.5 adds them for netdev-dummy's addresses too)
+# that outranks any other.  The VMs' MTU leaves room for the tunnel's 38
+# bytes.
+declare -A tcp_vm=([a]=198.51.100.1 [b]=198.51.100.2)
+declare -A tcp_ul=([a]=192.0.2.1 [b]=192.0.2.2)
+declare -A tcp_mac=([a]=aa:55:aa:55:00:0a [b]=aa:55:aa:55:00:0b)
+declare -A tcp_peer=([a]=b [b]=a)
+declare -A tcp_mark=([a]=1 [b]=2)
+tcp_seconds=${TCP_SECONDS:-10}
+# Userspace TSO for ovs-gre's daemon in the tcp row: off by default.  With
+# it on, ovs-gre coalesces the segments it decapsulates into TSO packets
+# for the receiving net_tap port, which DPDK's tap PMD does not take:
+# with DPDK 22.11 (OVS 3.1) the port counts every one as a transmit error
+# and sends none, and with DPDK 24.11 (OVS 3.5) the daemon crashes in
+# rte_pktmbuf_free_bulk() under the PMD's transmit function.
+ours_tso=${OVSGRE_BENCH_TCP_TSO:-false}
+
+# Prints whether the stock daemon runs the tcp row with userspace TSO.
+stock_tso() {
+    case $ovs_version in
+    3.1.*) echo false ;;
+    *) echo true ;;
+    esac
+}
+
+# Starts daemon $1 with userspace TSO $2 (true or false) and sets up the
+# tcp row.
+setup_tcp() {
+    local vswitchd=$1 tso=$2 h i=0 p
+    add_host pmd
+    for h in a b; do
+        add_host "vm-$h"
+    done
+    OVSGRE_VSWITCHD_FLAGS=--enable-dummy start_ovs pmd "$vswitchd" \
+        dpdk-init=true dpdk-socket-mem=512 dpdk-socket-limit=512 \
+        dpdk-lcore-mask=0x1 pmd-cpu-mask=0x2 userspace-tso-enable="$tso" \
+        "dpdk-extra=--file-prefix=ovsgre-bench --huge-dir=$dir.huge
+         --huge-unlink --no-pci --log-level=pmd.*:error"
+    # Every port first: on OVS 3.5 an interface that appears or moves
+    # makes the tunnels forget netdev-dummy's addresses (see
+    # tests/gre-dpdk.at).
+    for h in a b; do
+        p=${tcp_peer[$h]}
+        on pmd ovs-vsctl --timeout=30 \
+            -- add-br "int-$h" -- set bridge "int-$h" datapath_type=dummy \
+            -- add-br "phy-$h" -- set bridge "phy-$h" datapath_type=dummy \
+                 other_config:hwaddr="${tcp_mac[$h]}" \
+            -- add-port "int-$h" "vm-$h" -- set Interface "vm-$h" type=dpdk \
+                 ofport_request=1 options:n_rxq=2 \
+                 "options:dpdk-devargs=net_tap$i,iface=tap-$h" \
+            -- add-port "int-$h" "t-$h" -- set Interface "t-$h" type=gre \
+                 ofport_request=2 options:remote_ip="${tcp_ul[$p]}" \
+                 options:egress_pkt_mark="${tcp_mark[$h]}" \
+            -- add-port "phy-$h" "patch-$h" \
+            -- set Interface "patch-$h" type=patch ofport_request=1 \
+                 options:peer="patch-$p"
+        on pmd ovs-ofctl add-flow "int-$h" in_port=1,actions=2
+        on pmd ovs-ofctl add-flow "int-$h" in_port=2,actions=1
+        on pmd ovs-ofctl del-flows "phy-$h"
+        on pmd ovs-ofctl add-flow "phy-$h" in_port=LOCAL,actions=1
+        on pmd ovs-ofctl add-flow "phy-$h" in_port=1,actions=LOCAL
+        ip -n "$(ns_of pmd)" link set "tap-$h" netns "$(ns_of "vm-$h")"
+        on "vm-$h" ip addr add "${tcp_vm[$h]}/24" dev "tap-$h"
+        on "vm-$h" ip link set "tap-$h" mtu 1462 up
+        i=$((i + 1))
+    done
+    sleep 1
+    for h in a b; do
+        p=${tcp_peer[$h]}
+        on pmd ovs-appctl netdev-dummy/ip4addr "phy-$h" "${tcp_ul[$h]}/24" \
+            > /dev/null
+        on pmd ovs-appctl ovs/route/add "${tcp_ul[$p]}/32" "phy-$h" \
+            pkt_mark="${tcp_mark[$h]}" > /dev/null
+        on pmd ovs-appctl tnl/neigh/set "phy-$h" "${tcp_ul[$p]}" \
+            "${tcp_mac[$p]}" > /dev/null
+    done
+    for _ in $(seq 1 20); do
+        if on vm-a ping -c 1 -W 1 "${tcp_vm[b]}" > /dev/null 2>&1; then
+            return 0
+        fi
+    done
+    echo "ovsgre-bench-dpdk.sh: no ping through the tunnel" >&2
+    return 1
+}
+
+# Runs iperf3 from VM a to VM b and prints the Gbit/s received.
+measure_tcp() {
+    on vm-b iperf3 -s -1 -D -I "$(rundir vm-b)/iperf3.pid"
+    for _ in $(seq 1 100); do
+        if [ -n "$(on vm-b ss -ltnH 'sport = :5201')" ]; then
+            break
+        fi
+        sleep 0.1
+    done
+    on vm-a timeout $((tcp_seconds + 20)) \
+        iperf3 -c "${tcp_vm[b]}" -t "$tcp_seconds" -J | python3 -c '
+import json, sys
+print("%.3f" % (json.load(sys.stdin)["end"]["sum_received"]
+                ["bits_per_second"] / 1e9))'
+}
+
+stop_tcp() {
+    stop_host pmd
+    for h in a b; do
+        stop_host "vm-$h"
+    done
+}
+
 # Prints the packets port "sink" has sent.
 sink_tx() {
     on pmd ovs-appctl dpctl/show -s \
@@ -302,10 +429,40 @@ printf '%-27s %5s %9s %4s %5s %9s %4s %6s\n' "row" "Mpps" "range" "cyc" \
     "Mpps" "range" "cyc" "ratio"
 shares=()
 declare -A plain_ours plain_stock
+tcp_lines=()
 for row in "${rows[@]}"; do
     mode=${row%% *}
     name=${row#"$mode"}
     name=${name# }
+    if [ "$mode" = tcp ]; then
+        if ! echo "$row" | grep -qE -- "$only"; then
+            continue
+        fi
+        rm -f "$dir".res.*
+        for _ in $(seq "$runs"); do
+            for side in stock ours; do
+                if [ $side = ours ]; then
+                    setup_tcp "$ours" "$ours_tso"
+                else
+                    setup_tcp "$stock" "$(stock_tso)"
+                fi
+                measure_tcp >> "$dir.res.$side"
+                stop_tcp
+            done
+        done
+        line=$(printf '%-15s' "$row")
+        declare -A med=()
+        for side in stock ours; do
+            read -r m range < <(median < "$dir.res.$side")
+            med[$side]=$m
+            line+=$(printf ' %5.2f %4.2f-%-4.2f' "$m" "${range%-*}" \
+                "${range#*-}")
+        done
+        line+=$(printf ' %5.2fx' "$(calc "${med[ours]} / ${med[stock]}")")
+        tcp_lines+=("$line")
+        rm -f "$dir".res.*
+        continue
+    fi
     for size in "${sizes[@]}"; do
         label="$mode${name:+ $name} $size"
         if ! echo "$label" | grep -qE -- "$only"; then
@@ -342,6 +499,14 @@ for row in "${rows[@]}"; do
         rm -f "$dir".res.*
     done
 done
+if [ ${#tcp_lines[@]} -gt 0 ]; then
+    echo
+    echo "TCP through net_tap ports, iperf3 ${tcp_seconds} s, Gbit/s;" \
+        "userspace TSO: stock $(stock_tso), ours $ours_tso:"
+    printf '%-15s %-15s %-15s %s\n' "row" "stock  range" "ours   range" \
+        "ratio"
+    printf '%s\n' "${tcp_lines[@]}"
+fi
 if [ ${#shares[@]} -gt 0 ]; then
     echo
     echo "Mpps as a share of the same daemon's plain forwarding:"

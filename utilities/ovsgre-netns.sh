@@ -64,6 +64,7 @@ add_host() {
 
 # Starts OVS on host $1 with the ovs-vswitchd binary $2; the remaining
 # arguments (KEY=VALUE) go into Open_vSwitch other_config first.
+# OVSGRE_VSWITCHD_FLAGS, if set, are more options for ovs-vswitchd.
 start_ovs() {
     local h=$1 vswitchd=$2 dir kv
     shift 2
@@ -78,9 +79,10 @@ start_ovs() {
     for kv in "$@"; do
         on "$h" ovs-vsctl --no-wait set Open_vSwitch . "other_config:$kv"
     done
+    # shellcheck disable=SC2086
     on "$h" "$vswitchd" "unix:$dir/db.sock" --detach --no-chdir \
         --pidfile="$dir/ovs-vswitchd.pid" --log-file="$dir/ovs-vswitchd.log" \
-        -vconsole:off
+        -vconsole:off ${OVSGRE_VSWITCHD_FLAGS:-}
 }
 
 # Kills the process whose pid is in file $1, if it runs, waits up to 2
