@@ -435,30 +435,24 @@ gso_segment(struct dp_packet *p, const struct gre_l4_geom *g,
  * 'mss', whole to 'netdev' for the port to segment, if the OVS version
  * and the port can (see 'tnl_tso' in struct gre_offload_ovs), the outer
  * header is IPv4 and the GRE header (not ERSPAN) has no checksum or
- * sequence number to be written per segment.
- * The outer length and IPv4 checksum are then made those of the whole
- * packet and true is returned; otherwise 'p' is untouched and false
- * returned. */
+ * sequence number to be written per segment.  The outer length and IPv4
+ * checksum are then made those of the whole packet and true is returned;
+ * otherwise 'p' is untouched and false returned. */
 static bool
 gso_hand_off(struct dp_packet *p, const struct netdev *netdev,
              const struct gre_layout *lay, const struct gre_l4_geom *g,
-             uint32_t mss)
+             uint16_t mss)
 {
     const struct gre_offload_ovs *ovs = gre_offload_get_ovs();
-    struct ip_header *ip = ALIGNED_CAST(struct ip_header *,
-                                        (uint8_t *) dp_packet_data(p)
-                                        + lay->l3);
-    ovs_be16 mark = ip->ip_tot_len;
+    struct ip_header *ip;
 
     if (!ovs->tnl_tso || lay->kind != GRE_KIND_GRE || lay->csum || lay->seq
-        || lay->ipv6 || mss > UINT16_MAX) {
+        || lay->ipv6 || !ovs->tnl_tso(p, netdev, lay, g, mss)) {
         return false;
     }
+    ip = ALIGNED_CAST(struct ip_header *,
+                      (uint8_t *) dp_packet_data(p) + lay->l3);
     ip->ip_tot_len = htons(dp_packet_size(p) - lay->l3);
-    if (!ovs->tnl_tso(p, netdev, lay, g, mss)) {
-        ip->ip_tot_len = mark;
-        return false;
-    }
     ip->ip_csum = 0;
     ip->ip_csum = gre_csum(ip, IP_HEADER_LEN);
     gre_offload_count(GRE_OFFLOAD_TNL_TSO, 1);

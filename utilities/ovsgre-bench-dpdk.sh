@@ -357,12 +357,7 @@ setup_tcp() {
 # Runs iperf3 from VM a to VM b and prints the Gbit/s received.
 measure_tcp() {
     on vm-b iperf3 -s -1 -D -I "$(rundir vm-b)/iperf3.pid"
-    for _ in $(seq 1 100); do
-        if [ -n "$(on vm-b ss -ltnH 'sport = :5201')" ]; then
-            break
-        fi
-        sleep 0.1
-    done
+    wait_listen vm-b 5201
     on vm-a timeout $((tcp_seconds + 20)) \
         iperf3 -c "${tcp_vm[b]}" -t "$tcp_seconds" -J | python3 -c '
 import json, sys
@@ -370,7 +365,9 @@ print("%.3f" % (json.load(sys.stdin)["end"]["sum_received"]
                 ["bits_per_second"] / 1e9))'
 }
 
+# Stops the tcp row's daemon and VMs.
 stop_tcp() {
+    local h
     stop_host pmd
     for h in a b; do
         stop_host "vm-$h"

@@ -118,3 +118,16 @@ stop_host() {
     ip netns del "$(ns_of "$1")" 2>/dev/null || true
     rm -rf "$(rundir "$1")"
 }
+
+# Waits up to 10 seconds until something listens on TCP port $2 on host
+# $1; fails if nothing does.
+wait_listen() {
+    for _ in $(seq 1 100); do
+        if [ -n "$(on "$1" ss -ltnH "sport = :$2")" ]; then
+            return 0
+        fi
+        sleep 0.1
+    done
+    echo "nothing listens on TCP port $2 on host $1" >&2
+    return 1
+}

@@ -258,7 +258,7 @@ measure() {
     local hz v0 v1 json
     hz=$(getconf CLK_TCK)
     on vm-b iperf3 -s -1 -D -I "$(rundir vm-b)/iperf3.pid"
-    wait_listen
+    wait_listen vm-b 5201
     v0=$(( $(vswitchd_ticks a) + $(vswitchd_ticks b) + $(napi_ticks) ))
     json=$(on vm-a iperf3 -c "${overlay[b]}" -t 10 -J)
     v1=$(( $(vswitchd_ticks a) + $(vswitchd_ticks b) + $(napi_ticks) ))
@@ -273,18 +273,6 @@ iperf = (cpu["host_total"] + cpu["remote_total"]) / 100 * r["seconds"]
 print("%.3f %.3f %.3f" % (r["bits_per_second"] / 1e9,
                           (v / hz + iperf) / gb, v / hz / gb))' \
         "$hz" $((v1 - v0))
-}
-
-# Waits until something listens on TCP port 5201 in VM b.
-wait_listen() {
-    for _ in $(seq 1 100); do
-        if [ -n "$(on vm-b ss -ltnH 'sport = :5201')" ]; then
-            return 0
-        fi
-        sleep 0.1
-    done
-    echo "ovsgre-tso.sh: nothing listens on port 5201 in VM b" >&2
-    return 1
 }
 
 median() {
@@ -419,7 +407,7 @@ while True:
     h.update(b)
 open(sys.argv[1], "w").write(h.hexdigest() + "\n")' "$(rundir vm-b)/got" &
     server_pid=$!
-    wait_listen
+    wait_listen vm-b 5201
     sent=$(on vm-a timeout 300 python3 -c '
 import hashlib, random, socket, sys
 rng = random.Random(7)

@@ -61,12 +61,11 @@ struct probe_record {
 
 #define PROBE_RING 64
 
-/* One probed DPDK port.  Its callbacks stay installed, and so it stays
- * allocated, until the daemon exits: DPDK frees a removed callback only
- * when the port is closed, and a PMD thread may be running one. */
+/* One probed DPDK port, in 'probes' under its netdev name.  Its callbacks
+ * stay installed, and so it stays allocated, until the daemon exits: DPDK
+ * frees a removed callback only when the port is closed, and a PMD thread
+ * may be running one. */
 struct probe {
-    char *name;                 /* Netdev name, in 'probes'. */
-    uint16_t port_id;
     struct ovs_mutex mutex;
     struct probe_record ring[PROBE_RING] OVS_GUARDED;
     uint64_t n OVS_GUARDED;     /* Records ever written. */
@@ -150,8 +149,6 @@ gre_dpdk_tx_probe(struct unixctl_conn *conn, int argc, const char *argv[],
     probe = shash_find_data(&probes, argv[1]);
     if (!probe) {
         probe = xzalloc(sizeof *probe);
-        probe->name = xstrdup(argv[1]);
-        probe->port_id = port_id;
         ovs_mutex_init(&probe->mutex);
         for (uint16_t q = 0; q < info.nb_tx_queues; q++) {
             if (!rte_eth_add_tx_callback(port_id, q, probe_tx_cb, probe)) {
@@ -159,7 +156,7 @@ gre_dpdk_tx_probe(struct unixctl_conn *conn, int argc, const char *argv[],
                           " (%s)", argv[1], q, rte_strerror(rte_errno));
             }
         }
-        shash_add(&probes, probe->name, probe);
+        shash_add(&probes, argv[1], probe);
     }
     ovs_mutex_unlock(&probes_mutex);
 
