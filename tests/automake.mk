@@ -47,6 +47,7 @@ DISTCLEANFILES += tests/atconfig tests/atlocal
 # driven by tests/offload-ref.py.
 noinst_PROGRAMS += tests/test-offload
 tests_test_offload_SOURCES = tests/test-offload.c \
+	tests/gre-test-push.c tests/gre-test-push.h \
 	$(OVSGRE_LIB_SOURCES) $(OVSGRE_DP_SOURCES)
 tests_test_offload_LDADD = $(OVS_BUILDDIR)/lib/libopenvswitch.la
 EXTRA_tests_test_offload_DEPENDENCIES = $(OVS_STAMP)

@@ -42,29 +42,24 @@
 
 #include <config.h>
 
-#include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "dp-packet.h"
-#include "dpif.h"
 #include "dummy.h"
 #include "flow.h"
 #include "gre-dp.h"
-#include "gre-header.h"
 #include "gre-offload.h"
 #include "gre-options.h"
 #include "gre-port.h"
 #include "gre-stats.h"
+#include "gre-test-push.h"
 #include "gre-type.h"
 #include "netdev.h"
-#include "odp-netlink.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/vlog.h"
-#include "ovs-router.h"
 #include "packets.h"
 #include "smap.h"
-#include "sset.h"
 #include "userspace-tso.h"
 #include "util.h"
 
@@ -192,82 +187,17 @@ output(struct dp_packet_batch *batch, int mtu)
     netdev_close(netdev);
 }
 
-/* Configures a port of type 'type_name' from the OPTION=VALUE arguments. */
-static struct gre_port *
-make_port(const char *type_name, int argc, char *argv[],
-          const struct gre_type **typep, struct gre_options *opts)
-{
-    struct smap args = SMAP_INITIALIZER(&args);
-    char *error = NULL;
-    struct gre_port *port;
-
-    *typep = gre_type_from_name(type_name);
-    if (!*typep) {
-        ovs_fatal(0, "%s: unknown type", type_name);
-    }
-    for (int i = 0; i < argc; i++) {
-        char *eq = strchr(argv[i], '=');
-
-        if (!eq) {
-            ovs_fatal(0, "%s: expected OPTION=VALUE", argv[i]);
-        }
-        smap_add_nocopy(&args, xmemdup0(argv[i], eq - argv[i]),
-                        xstrdup(eq + 1));
-    }
-    if (gre_options_parse(*typep, "t0", &args, opts, &error)) {
-        ovs_fatal(0, "%s", error);
-    }
-    smap_destroy(&args);
-    port = gre_port_create("t0", *typep);
-    gre_port_configure(port, opts);
-    return port;
-}
-
 static struct gre_port *
 do_push(const char *type_name, int argc, char *argv[])
 {
-    struct netdev_tnl_build_header_params params;
-    struct ovs_action_push_tnl data;
     const struct gre_type *type;
     struct dp_packet_batch batch;
     struct gre_options opts;
     struct gre_port *port;
-    struct in6_addr local;
-    struct flow flow;
-    bool l3;
 
-    port = make_port(type_name, argc, argv, &type, &opts);
-    l3 = opts.pt_mode == NETDEV_PT_LEGACY_L3;
-    read_batch(&batch, true, l3);
-
-    memset(&flow, 0, sizeof flow);
-    flow.packet_type = (l3 ? batch.packets[0]->packet_type
-                        : htonl(PT_ETH));
-    if (IN6_IS_ADDR_V4MAPPED(&opts.remote_ip)) {
-        flow.tunnel.ip_dst = in6_addr_get_mapped_ipv4(&opts.remote_ip);
-        in6_addr_set_mapped_ipv4(&local, htonl(0xc0000201));
-    } else {
-        flow.tunnel.ipv6_dst = opts.remote_ip;
-        inet_pton(AF_INET6, "2001:db8::1", &local);
-    }
-    flow.tunnel.tun_id = opts.out_key.value;
-    flow.tunnel.ip_ttl = opts.ttl;
-    flow.tunnel.flags = (FLOW_TNL_F_DONT_FRAGMENT
-                         | (opts.out_key.present ? FLOW_TNL_F_KEY : 0)
-                         | (opts.csum ? FLOW_TNL_F_CSUM : 0));
-    flow.tunnel.erspan_ver = opts.erspan_ver.value;
-    flow.tunnel.erspan_idx = opts.erspan_idx.value;
-    flow.tunnel.erspan_dir = opts.erspan_dir.value;
-    flow.tunnel.erspan_hwid = opts.erspan_hwid.value;
-    netdev_init_tnl_build_header_params(
-        &params, &flow, &local,
-        (struct eth_addr) ETH_ADDR_C(f8,bc,12,44,34,b6),
-        (struct eth_addr) ETH_ADDR_C(aa,55,aa,55,00,00));
-    if (gre_build_header(type->kind, &opts, &data, &params)) {
-        ovs_fatal(0, "cannot build the header");
-    }
-
-    gre_dp_push_batch(type, "t0", &batch, &data);
+    port = gre_test_make_port(type_name, argc, argv, &type, &opts);
+    read_batch(&batch, true, opts.pt_mode == NETDEV_PT_LEGACY_L3);
+    gre_test_push(type, &opts, &batch);
     output(&batch, 1500);
     return port;
 }
@@ -286,7 +216,7 @@ do_pop(const char *type_name, int argc, char *argv[])
     userspace_tso_init(&cfg);
     smap_destroy(&cfg);
 
-    port = make_port(type_name, argc, argv, &type, &opts);
+    port = gre_test_make_port(type_name, argc, argv, &type, &opts);
     read_batch(&batch, false, false);
     DP_PACKET_BATCH_FOR_EACH (i, p, &batch) {
         struct flow flow;
@@ -307,15 +237,9 @@ main(int argc, char *argv[])
 
     set_program_name(argv[0]);
     vlog_set_levels(NULL, VLF_ANY_DESTINATION, VLL_OFF);
-    /* The routing table, with no routes: tunnelled TSO packets are
-     * segmented for a 1500-byte path.  It needs the datapath layer (its
-     * tunnel configuration sequence) to exist. */
-    struct sset dp_types = SSET_INITIALIZER(&dp_types);
-    dp_enumerate_types(&dp_types);
-    sset_destroy(&dp_types);
-    ovs_router_disable_system_routing_table();
-    ovs_router_init();
-    ovs_router_flush();
+    /* No routes: tunnelled TSO packets are segmented for a 1500-byte
+     * path. */
+    gre_test_no_routes();
 
     if (argc >= 3 && !strcmp(argv[1], "push")) {
         port = do_push(argv[2], argc - 3, argv + 3);

@@ -58,6 +58,26 @@ BENCH_DPDK_FLAGS =
 bench-dpdk: vswitchd/ovs-vswitchd
 	$(SHELL) $(srcdir)/utilities/ovsgre-bench-dpdk.sh . $(BENCH_DPDK_FLAGS)
 
+# ovs-gre's software GSO against DPDK's rte_gso on one GRE-tunnelled TSO
+# packet ('make bench-gso', in a build configured --with-dpdk; no root
+# or hugepages).  BENCH_GSO_FLAGS: PAYLOAD ITERATIONS RUNS.
+BENCH_GSO_FLAGS =
+.PHONY: bench-gso
+if HAVE_DPDK
+noinst_PROGRAMS += tests/bench-gso
+tests_bench_gso_SOURCES = tests/bench-gso.c \
+	tests/gre-test-push.c tests/gre-test-push.h \
+	$(OVSGRE_LIB_SOURCES) $(OVSGRE_DP_SOURCES)
+tests_bench_gso_LDADD = $(OVS_BUILDDIR)/lib/libopenvswitch.la
+EXTRA_tests_bench_gso_DEPENDENCIES = $(OVS_STAMP)
+bench-gso: tests/bench-gso
+	tests/bench-gso $(BENCH_GSO_FLAGS)
+else
+bench-gso:
+	@echo "bench-gso: this build is not configured --with-dpdk" >&2; exit 1
+endif
+EXTRA_DIST += tests/bench-gso.c
+
 # Instructions per packet of both sides under callgrind ('make bench-ir').
 EXTRA_DIST += utilities/ovsgre-bench-ir.sh
 .PHONY: bench-ir

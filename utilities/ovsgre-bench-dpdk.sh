@@ -279,11 +279,9 @@ declare -A tcp_peer=([a]=b [b]=a)
 declare -A tcp_mark=([a]=1 [b]=2)
 tcp_seconds=${TCP_SECONDS:-10}
 # Userspace TSO for ovs-gre's daemon in the tcp row: off by default.  With
-# it on, ovs-gre coalesces the segments it decapsulates into TSO packets
-# for the receiving net_tap port, which DPDK's tap PMD does not take:
-# with DPDK 22.11 (OVS 3.1) the port counts every one as a transmit error
-# and sends none, and with DPDK 24.11 (OVS 3.5) the daemon crashes in
-# rte_pktmbuf_free_bulk() under the PMD's transmit function.
+# it on, ovs-gre coalesces the segments it decapsulates into TSO packets,
+# which are cut again in software for the receiving net_tap port (whose
+# PMD cannot be given TSO packets: see vswitchd/gre-dpdk.c): no faster.
 ours_tso=${OVSGRE_BENCH_TCP_TSO:-false}
 
 # Prints whether the stock daemon runs the tcp row with userspace TSO.

@@ -27,7 +27,9 @@
  * '-Wl,--wrap=netdev_register_provider' and
  * __wrap_netdev_register_provider() substitutes ovs-gre's class for OVS's
  * gre, erspan, ip6gre and ip6erspan classes as they are registered: OVS's
- * classes for those types never exist in the daemon.
+ * classes for those types never exist in the daemon.  In builds with
+ * DPDK, netdev-dpdk's "dpdk" class is registered amended as well (see
+ * gre_dpdk_class()).
  *
  * The batch path.  dpif-netdev calls netdev_push_header() and
  * netdev_pop_header() (lib/netdev.c) for its tnl_push and tnl_pop actions;
@@ -62,6 +64,7 @@
 #include "dp-packet.h"
 #include "gre-appctl.h"
 #include "gre-dp.h"
+#include "gre-dpdk.h"
 #include "gre-offload.h"
 #include "gre-options.h"
 #include "gre-packet-ol.h"
@@ -157,6 +160,9 @@ __wrap_netdev_register_provider(const struct netdev_class *class)
         class = gre_vport_netdev_class(&gre_classes[type->index]);
         VLOG_DBG("%s ports are provided by ovs-gre", type->name);
     }
+#ifdef DPDK_NETDEV
+    class = gre_dpdk_class(class);
+#endif
     return __real_netdev_register_provider(class);
 }
 

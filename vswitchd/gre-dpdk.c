@@ -23,7 +23,29 @@
  * be seen on the mbuf itself, just before the PMD: an ethdev transmit
  * callback, which DPDK runs inside rte_eth_tx_burst() before the driver,
  * copies the metadata of every mbuf into a ring that 'gre/dpdk-tx-show'
- * prints. */
+ * prints.
+ *
+ * DPDK's tap PMD (net_tap) advertises TCP segmentation, which it does in
+ * software with rte_gso_segment(), but no TSO packet that Open vSwitch
+ * gives it leaves:
+ *   - OVS 3.1's netdev-dpdk sets an mbuf's segment size to the port's MTU
+ *     less the IP and TCP headers; DPDK 22.11's tap PMD adds the Ethernet
+ *     header, finds every segment larger than the MTU and counts the
+ *     packet as a transmit error.
+ *   - OVS 3.5's netdev-dpdk copies a TSO packet that is not in DPDK memory
+ *     (one that ovs-gre's GRO merged, one read from a kernel tap) into an
+ *     mbuf with an external buffer.  rte_gso_segment() (DPDK 24.11, and
+ *     DPDK's main branch as of this writing) gives each header segment it
+ *     allocates the flags of the packet it cuts, RTE_MBUF_F_EXTERNAL
+ *     among them, without the external buffer's shared information that
+ *     goes with that flag: freeing the segments after the write
+ *     dereferences a null pointer, and the daemon dies.
+ * gre_dpdk_class() therefore wraps the "dpdk" class's reconfiguration:
+ * once netdev-dpdk has reconfigured a net_tap port, TCP segmentation is
+ * taken out of what the port advertises to OVS, so that its TSO packets
+ * are segmented in software before they reach the PMD (by ovs-gre on OVS
+ * 3.1, see gre-offload.h; by OVS itself on 3.5), as for any port without
+ * TSO.  The port keeps its checksum offloads. */
 
 #include <config.h>
 
@@ -231,6 +253,62 @@ gre_dpdk_tx_show(struct unixctl_conn *conn, int argc OVS_UNUSED,
 
     unixctl_command_reply(conn, ds_cstr(&s));
     ds_destroy(&s);
+}
+
+/* The "dpdk" class's own reconfiguration, which gre_dpdk_class() wraps. */
+static int (*dpdk_reconfigure)(struct netdev *);
+
+/* Returns true if 'netdev', a DPDK port, is driven by DPDK's tap PMD. */
+static bool
+is_net_tap(struct netdev *netdev)
+{
+    struct rte_eth_dev_info info;
+    int port_id = netdev_dpdk_get_port_id(netdev);
+
+    return (port_id >= 0
+            && !rte_eth_dev_info_get(port_id, &info)
+            && info.driver_name
+            && !strcmp(info.driver_name, "net_tap"));
+}
+
+/* The "dpdk" class's 'reconfigure', as gre_dpdk_class() installs it:
+ * reconfigures 'netdev' as netdev-dpdk does, then, if it is a net_tap
+ * port, takes TCP segmentation out of the offloads it advertises (see the
+ * top of this file).  Runs in the main thread while no PMD thread polls
+ * the port, as netdev-dpdk's own does.  Returns what netdev-dpdk's
+ * returned. */
+static int
+gre_dpdk_reconfigure(struct netdev *netdev)
+{
+    int error = dpdk_reconfigure(netdev);
+
+    if (netdev->ol_flags & NETDEV_TX_OFFLOAD_TCP_TSO && is_net_tap(netdev)) {
+        netdev->ol_flags &= ~NETDEV_TX_OFFLOAD_TCP_TSO;
+        VLOG_INFO("%s: TCP segmentation offload not used on net_tap: "
+                  "TSO packets are segmented in software instead",
+                  netdev_get_name(netdev));
+    }
+    return error;
+}
+
+/* Returns the class to register in the place of 'class': for netdev-dpdk's
+ * "dpdk" class, a copy whose 'reconfigure' is gre_dpdk_reconfigure();
+ * otherwise 'class' itself.  netdev-dpdk recognizes its ports by their
+ * class's 'destruct', which the copy keeps.  Called by the main thread
+ * while the classes are registered, once per class. */
+const struct netdev_class *
+gre_dpdk_class(const struct netdev_class *class)
+{
+    static struct netdev_class dpdk_class;
+
+    if (strcmp(class->type, "dpdk") || !class->reconfigure
+        || dpdk_reconfigure) {
+        return class;
+    }
+    dpdk_reconfigure = class->reconfigure;
+    dpdk_class = *class;
+    dpdk_class.reconfigure = gre_dpdk_reconfigure;
+    return &dpdk_class;
 }
 
 /* Registers the commands above. */

@@ -17,8 +17,12 @@
 #ifndef GRE_DPDK_H
 #define GRE_DPDK_H 1
 
-/* ovs-gre's unixctl commands for DPDK ports, in builds with DPDK. */
+/* ovs-gre's unixctl commands for DPDK ports, and its amendment of
+ * netdev-dpdk's "dpdk" class, in builds with DPDK. */
+
+struct netdev_class;
 
 void gre_dpdk_register(void);
+const struct netdev_class *gre_dpdk_class(const struct netdev_class *);
 
 #endif /* gre-dpdk.h */
