@@ -21,6 +21,10 @@
 #            to the reference byte for byte in the outer headers of the
 #            first (its lengths, checksums, id and sequence number
 #            stepped).
+#        offload-ref.py - gro-pcap PCAP
+#            writes into PCAP four GRE frames (key 42, from 192.0.2.2 to
+#            192.0.2.1) carrying four 1000-byte segments of one TCP flow,
+#            in order, which GRO merges into one.
 #        offload-ref.py - whole-check inner4|inner6 PCAP
 #            PCAP must hold one GRE frame: that packet whole, as it was
 #            sent into the tunnel, in outer headers with the right length
@@ -33,7 +37,7 @@ import subprocess
 import sys
 
 from scapy.all import (GRE, IP, TCP, UDP, Ether, IPv6, Raw, bind_layers,
-                       checksum, rdpcap)
+                       checksum, rdpcap, wrpcap)
 from scapy.contrib.erspan import ERSPAN_II, ERSPAN_III
 
 bind_layers(GRE, ERSPAN_II, proto=0x88BE)
@@ -456,6 +460,10 @@ def main():
         return
     elif what == "segsz-check":
         check_segsz(sys.argv[3], int(sys.argv[4]), sys.argv[5])
+        return
+    elif what == "gro-pcap":
+        wrpcap(sys.argv[3], [Ether(rx_frame(seg(i), key=42))
+                             for i in range(4)])
         return
     elif what == "whole-check":
         check_whole(sys.argv[3], sys.argv[4])
