@@ -30,6 +30,7 @@
 #include "coverage.h"
 #include "dp-packet.h"
 #include "gre-csum.h"
+#include "gre-gso-mbuf.h"
 #include "gre-header.h"
 #include "gre-layout.h"
 #include "gre-wire.h"
@@ -318,6 +319,8 @@ struct gso_sink {
     int qid;
     bool concurrent_txq;
     int (*send)(struct netdev *, int, struct dp_packet_batch *, bool);
+    bool mbuf_port;             /* 'netdev' takes mbuf chains (see
+                                 * gre-gso-mbuf.h). */
     struct dp_packet_batch batch;
     int error;                  /* First error from 'send'. */
     uint8_t *block;             /* 'block_size' bytes, or NULL. */
@@ -343,9 +346,10 @@ sink_flush(struct gso_sink *sink)
 
 /* Returns a new packet with 'headroom' bytes of headroom and room for
  * 'size' bytes of data, which lives in 'sink''s block until the batch it
- * joins is sent.  Sends the batch first if it or the block is full, so
- * the caller's sink_add() of the packet does not: every byte of the block
- * in use belongs to a packet of the batch being built. */
+ * joins is sent.  Sends the batch first if it or the block is full, or if
+ * it holds packets in DPDK memory (see sink_add()), so that the caller's
+ * sink_add() of the packet does not: every byte of the block in use
+ * belongs to a packet of the batch being built. */
 static struct dp_packet *
 sink_new_packet(struct gso_sink *sink, size_t size, size_t headroom)
 {
@@ -358,6 +362,8 @@ sink_new_packet(struct gso_sink *sink, size_t size, size_t headroom)
         return dp_packet_new_with_headroom(size, headroom);
     }
     if (dp_packet_batch_size(&sink->batch) == NETDEV_MAX_BURST
+        || (!dp_packet_batch_is_empty(&sink->batch)
+            && sink->batch.packets[0]->source == DPBUF_DPDK)
         || (sink->block_used
             && (sink->block_used + need > sink->block_size
                 || sink->block_size < want))) {
@@ -377,13 +383,24 @@ sink_new_packet(struct gso_sink *sink, size_t size, size_t headroom)
     return p;
 }
 
+/* Adds 'p' to the batch that 'sink' builds.  A batch holds packets of one
+ * source only (all in DPDK memory, or none): OVS 3.1's netdev-dpdk looks
+ * at the first packet of a batch alone to decide whether to copy the
+ * batch into DPDK memory (netdev_dpdk_common_send() in OVS's
+ * lib/netdev-dpdk.c), and a packet of another kind behind one in DPDK
+ * memory would reach the PMD as if it were an mbuf. */
 static void
 sink_add(struct gso_sink *sink, struct dp_packet *p)
 {
-    if (dp_packet_batch_size(&sink->batch) == NETDEV_MAX_BURST) {
+    struct dp_packet_batch *batch = &sink->batch;
+
+    if (dp_packet_batch_size(batch) == NETDEV_MAX_BURST
+        || (!dp_packet_batch_is_empty(batch)
+            && ((batch->packets[0]->source == DPBUF_DPDK)
+                != (p->source == DPBUF_DPDK)))) {
         sink_flush(sink);
     }
-    dp_packet_batch_add(&sink->batch, p);
+    dp_packet_batch_add(batch, p);
 }
 
 /* Drops 'p', which asked for an offload that cannot be done in software,
@@ -399,7 +416,13 @@ gso_drop(struct dp_packet *p, const struct netdev *netdev, const char *why)
 
 /* Segments TSO packet 'p' for 'sink' into segments of at most 'mss' bytes
  * of TCP payload, each a whole packet, and deletes 'p'.  'g' locates its
- * inner headers and 'lay', if nonnull, its GRE outer headers. */
+ * inner headers and 'lay', if nonnull, its GRE outer headers.
+ *
+ * A packet in DPDK memory for a port that sends mbuf chains keeps its
+ * payload where it is: each segment is a copy of the headers chained to
+ * the payload's bytes (gre-gso-mbuf.h), read once for the checksums.
+ * Otherwise, or if DPDK has no mbufs to spare, each segment is a copy,
+ * checksummed as it is made. */
 static void
 gso_segment(struct dp_packet *p, const struct gre_l4_geom *g,
             const struct gre_layout *lay, uint32_t mss,
@@ -408,18 +431,30 @@ gso_segment(struct dp_packet *p, const struct gre_l4_geom *g,
     const uint8_t *d = dp_packet_data(p);
     uint32_t payload = g->end - g->hdr_len;
     uint32_t n = DIV_ROUND_UP(payload, mss);
+    bool zero_copy = sink->mbuf_port && gre_gso_mbuf_usable(p);
+    uint32_t n_zero_copy = 0;
 
     for (uint32_t i = 0; i < n; i++) {
+        uint32_t ofs = g->hdr_len + i * mss;
         uint32_t len = MIN(mss, payload - i * mss);
-        struct dp_packet *seg;
+        struct dp_packet *seg = NULL;
         uint64_t sum;
         uint8_t *s;
 
-        seg = sink_new_packet(sink, g->hdr_len + len, GSO_HEADROOM);
-        s = dp_packet_put_uninit(seg, g->hdr_len + len);
-        memcpy(s, d, g->hdr_len);
-        sum = gre_csum_copy(s + g->hdr_len, d + g->hdr_len + i * mss, len,
-                            0);
+        if (zero_copy) {
+            seg = gre_gso_mbuf_segment(p, g->hdr_len, ofs, len);
+        }
+        if (seg) {
+            /* The headers are a copy; the payload is 'p''s own. */
+            s = dp_packet_data(seg);
+            sum = gre_csum_add(0, d + ofs, len);
+            n_zero_copy++;
+        } else {
+            seg = sink_new_packet(sink, g->hdr_len + len, GSO_HEADROOM);
+            s = dp_packet_put_uninit(seg, g->hdr_len + len);
+            memcpy(s, d, g->hdr_len);
+            sum = gre_csum_copy(s + g->hdr_len, d + ofs, len, 0);
+        }
         gso_fix_segment(s, g->hdr_len + len, g, lay, i, n, mss, sum);
         seg->l3_ofs = lay ? lay->l3 : g->l3;
         seg->l4_ofs = lay ? lay->gre : g->l4;
@@ -427,6 +462,7 @@ gso_segment(struct dp_packet *p, const struct gre_l4_geom *g,
     }
     gre_offload_count(GRE_OFFLOAD_GSO_PACKETS, 1);
     gre_offload_count(GRE_OFFLOAD_GSO_SEGMENTS, n);
+    gre_offload_count(GRE_OFFLOAD_GSO_ZERO_COPY, n_zero_copy);
     dp_packet_delete(p);
 }
 
@@ -660,6 +696,7 @@ gre_offload_send(struct netdev *netdev, int qid,
         .qid = qid,
         .concurrent_txq = concurrent_txq,
         .send = send,
+        .mbuf_port = gre_gso_mbuf_port(netdev),
     };
     int mtu = netdev_mtu(netdev);
     struct dp_packet *p;

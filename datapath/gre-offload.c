@@ -91,6 +91,7 @@ gre_offload_stats_read(struct gre_offload_stats *s)
     s->rx_aggregates = total(GRE_OFFLOAD_RX_AGGREGATES);
     s->segsz_lowered = total(GRE_OFFLOAD_SEGSZ_LOWERED);
     s->tnl_tso = total(GRE_OFFLOAD_TNL_TSO);
+    s->gso_zero_copy = total(GRE_OFFLOAD_GSO_ZERO_COPY);
 }
 
 /* Finds the IPv4 or IPv6 header and the TCP or UDP header of the packet

@@ -51,7 +51,9 @@
  *      PSH only on the last, CWR only on the first) and checksum; outer
  *      IPv4 length, id (+1 per segment) and checksum or IPv6 length; the
  *      GRE sequence number (+1 per segment) and the GRE checksum when the
- *      header has them.
+ *      header has them.  Segments are copies, except that a packet in
+ *      DPDK memory leaving by a DPDK port keeps its payload where it is
+ *      (gre-gso-mbuf.h).
  *
  * Receive: gre_offload_gro() coalesces, after the pop, consecutive TCP
  * segments of one inner flow of one tunnel found in one batch into one TSO
@@ -198,6 +200,8 @@ struct gre_offload_stats {
                                  * lowered to fit the output port. */
     uint64_t tnl_tso;           /* Tunnelled TSO packets handed whole to
                                  * a port with GRE tunnel TSO. */
+    uint64_t gso_zero_copy;     /* Of 'gso_segments', those whose payload
+                                 * stayed in its mbuf (DPDK). */
 };
 
 /* The totals, as counters to add to. */
@@ -212,6 +216,7 @@ enum gre_offload_counter {
     GRE_OFFLOAD_RX_AGGREGATES,
     GRE_OFFLOAD_SEGSZ_LOWERED,
     GRE_OFFLOAD_TNL_TSO,
+    GRE_OFFLOAD_GSO_ZERO_COPY,
     GRE_OFFLOAD_N_COUNTERS
 };
 

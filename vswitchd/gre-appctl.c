@@ -57,6 +57,10 @@ format_offload(struct ds *s)
         ds_put_format(s, "  segment size lowered to fit the port: %"PRIu64
                       "\n", o.segsz_lowered);
     }
+    if (o.gso_zero_copy) {
+        ds_put_format(s, "  segments that kept their payload in place "
+                      "(DPDK): %"PRIu64"\n", o.gso_zero_copy);
+    }
     if (o.tnl_tso) {
         ds_put_format(s, "  handed whole to a port with GRE tunnel TSO: "
                       "%"PRIu64"\n", o.tnl_tso);

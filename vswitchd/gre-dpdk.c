@@ -58,6 +58,7 @@
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
 
+#include "gre-gso-mbuf.h"
 #include "gre-packet-ol.h"
 #include "netdev-dpdk.h"
 #include "netdev-provider.h"
@@ -294,21 +295,28 @@ gre_dpdk_reconfigure(struct netdev *netdev)
 /* Returns the class to register in the place of 'class': for netdev-dpdk's
  * "dpdk" class, a copy whose 'reconfigure' is gre_dpdk_reconfigure();
  * otherwise 'class' itself.  netdev-dpdk recognizes its ports by their
- * class's 'destruct', which the copy keeps.  Called by the main thread
- * while the classes are registered, once per class. */
+ * class's 'destruct', which the copy keeps.  The classes of netdev-dpdk
+ * ("dpdk", "dpdkvhostuser", "dpdkvhostuserclient"), whose ports hand mbuf
+ * chains to DPDK, are recorded for the software segmentation (see
+ * gre-gso-mbuf.h).  Called by the main thread while the classes are
+ * registered, once per class. */
 const struct netdev_class *
 gre_dpdk_class(const struct netdev_class *class)
 {
     static struct netdev_class dpdk_class;
+    const struct netdev_class *result = class;
 
-    if (strcmp(class->type, "dpdk") || !class->reconfigure
-        || dpdk_reconfigure) {
-        return class;
+    if (!strcmp(class->type, "dpdk") && class->reconfigure
+        && !dpdk_reconfigure) {
+        dpdk_reconfigure = class->reconfigure;
+        dpdk_class = *class;
+        dpdk_class.reconfigure = gre_dpdk_reconfigure;
+        result = &dpdk_class;
     }
-    dpdk_reconfigure = class->reconfigure;
-    dpdk_class = *class;
-    dpdk_class.reconfigure = gre_dpdk_reconfigure;
-    return &dpdk_class;
+    if (!strncmp(class->type, "dpdk", 4)) {
+        gre_gso_mbuf_port_class(result);
+    }
+    return result;
 }
 
 /* Registers the commands above. */
