@@ -25,11 +25,21 @@
  * tunnelled packet into segments for a 1500-byte underlay MTU ITERATIONS
  * times (default 2000) with each of:
  *
- *   ours          gre_offload_send(), the output path of ovs-vswitchd:
- *                 copies every segment's payload into a new buffer,
- *                 computing the inner TCP checksum on the way, and
- *                 writes every header (outer and inner IPv4 length, id
- *                 and checksum, TCP sequence number and flags).
+ *   ours copy     gre_offload_send(), the output path of ovs-vswitchd,
+ *                 for a packet in malloc'd memory: copies every segment's
+ *                 payload into a new buffer, computing the inner TCP
+ *                 checksum on the way, and writes every header (outer and
+ *                 inner IPv4 length, id and checksum, TCP sequence number
+ *                 and flags).
+ *   ours copy+mbuf  the same, and then each segment copied into an mbuf,
+ *                 as OVS's netdev-dpdk copies a packet that is not in DPDK
+ *                 memory before a DPDK port sends it.
+ *   ours mbuf     gre_offload_send() for the same packet in an mbuf, as a
+ *                 vhost-user port receives one (an mbuf of an Open
+ *                 vSwitch mempool with an external buffer), to a port
+ *                 that takes mbuf chains: a header mbuf per segment and
+ *                 an indirect mbuf for its payload, which stays where it
+ *                 is and is read once for the checksum; headers as above.
  *   rte_gso       rte_gso_segment() on an mbuf holding the same packet:
  *                 a header mbuf per segment and an indirect mbuf for its
  *                 payload, which stays where it is; no checksums (a port
@@ -43,7 +53,7 @@
  * range of the nanoseconds per tunnelled TSO packet, the median per
  * segment, and its speed against ovs-gre's (ovs-gre's time over its
  * time: above 1 is faster).
- * Both produce the same segments (checked once: same count, same bytes
+ * All produce the same segments (checked once: same count, same bytes
  * but for the checksums rte_gso leaves). */
 
 #include <config.h>
@@ -53,7 +63,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <rte_eal.h>
 #include <rte_ethdev.h>
 #include <rte_gso.h>
 #include <rte_ip.h>
@@ -62,28 +71,21 @@
 #include "csum.h"
 #include "dp-packet.h"
 #include "dummy.h"
+#include "gre-gso-mbuf.h"
 #include "gre-offload.h"
 #include "gre-options.h"
+#include "gre-bench-dpdk.h"
 #include "gre-test-push.h"
+#include "netdev-provider.h"
 #include "netdev.h"
 #include "openvswitch/vlog.h"
 #include "packets.h"
-#include "timeval.h"
 #include "util.h"
 
-#define MAX_RUNS 15
 
 /* The GRE header of the benchmark's tunnel: flags and protocol, and the
  * key. */
 #define GRE_HLEN 8
-
-/* What one method does to one packet 'n' times. */
-struct method {
-    const char *name;
-    void (*run)(size_t n);
-    double ns[MAX_RUNS];        /* Per packet, one run each. */
-    double median;
-};
 
 /* The tunnelled TSO packet, as ovs-gre's push leaves it. */
 static struct dp_packet *tunnelled;
@@ -94,9 +96,18 @@ static struct rte_mbuf *tso_mbuf;
 static uint64_t tso_ol_flags;
 static struct rte_gso_ctx gso_ctx;
 
-/* The segments ovs-gre made of the packet once, to compare. */
-static struct dp_packet *first_ours[64];
+/* The same packet as a dp_packet in an mbuf with an external buffer, and
+ * the Open vSwitch-like mempool its mbufs come from. */
+static struct rte_mbuf *ext_mbuf;
+static struct rte_mempool *ovs_pool;
+
+/* The segments ovs-gre made of the packet once, to compare: by copying,
+ * and keeping the payload in the mbuf. */
+#define MAX_SEGS 64
+static struct dp_packet *first_ours[MAX_SEGS];
 static size_t n_first_ours;
+static struct dp_packet *first_mbuf[MAX_SEGS];
+static size_t n_first_mbuf;
 
 /* Builds an Ethernet + IPv4 + TCP (ACK, 20-byte header) packet carrying
  * 'payload' bytes, flagged for segmentation with its TCP checksum partial,
@@ -167,9 +178,11 @@ push(struct dp_packet *inner)
     return batch.packets[0];
 }
 
-/* A netdev_send() that counts and deletes what it is given, keeping the
- * first batch it is given once 'keep' is set. */
-static bool keep;
+/* A netdev_send() that counts and deletes what it is given, keeping a
+ * copy of what it is given in 'keep' (of '*n_keep' packets so far), if
+ * nonnull.  A packet in DPDK memory may be a chain of mbufs. */
+static struct dp_packet **keep;
+static size_t *n_keep;
 static size_t n_sent;
 
 static int
@@ -179,14 +192,30 @@ count_send(struct netdev *netdev OVS_UNUSED, int qid OVS_UNUSED,
     struct dp_packet *p;
 
     n_sent += dp_packet_batch_size(batch);
-    if (keep) {
-        DP_PACKET_BATCH_FOR_EACH (i, p, batch) {
-            if (n_first_ours >= ARRAY_SIZE(first_ours)) {
-                ovs_fatal(0, "more than %"PRIuSIZE" segments",
-                          ARRAY_SIZE(first_ours));
-            }
-            first_ours[n_first_ours++] = dp_packet_clone(p);
+    DP_PACKET_BATCH_FOR_EACH (i, p, batch) {
+        struct dp_packet *copy;
+
+        if (!keep) {
+            break;
         }
+        if (*n_keep >= MAX_SEGS) {
+            ovs_fatal(0, "more than %d segments", MAX_SEGS);
+        }
+        if (p->source == DPBUF_DPDK) {
+            uint32_t len = rte_pktmbuf_pkt_len(&p->mbuf);
+
+            copy = dp_packet_new(len);
+            if (rte_pktmbuf_read(&p->mbuf, 0, len,
+                                 dp_packet_put_uninit(copy, len))
+                != dp_packet_data(copy)) {
+                memcpy(dp_packet_data(copy),
+                       rte_pktmbuf_mtod(&p->mbuf, void *), len);
+            }
+        } else {
+            copy = dp_packet_clone(p);
+        }
+        copy->l4_ofs = p->l4_ofs;
+        keep[(*n_keep)++] = copy;
     }
     dp_packet_delete_batch(batch, true);
     return 0;
@@ -194,11 +223,39 @@ count_send(struct netdev *netdev OVS_UNUSED, int qid OVS_UNUSED,
 
 static struct netdev *out_netdev;
 
-/* ovs-gre: segments a copy-free view of 'tunnelled' 'n' times.  The
- * view is a dp_packet whose data is 'tunnelled''s (the segmentation reads
- * it and deletes only the struct). */
+/* A netdev_send() that does what OVS's netdev-dpdk does with packets that
+ * are not in DPDK memory before it hands them to the PMD: copies each
+ * into an mbuf of 'ovs_pool' (dpdk_copy_batch_to_mbuf() in OVS's
+ * lib/netdev-dpdk.c), then frees it as a PMD would once sent. */
+static int
+mbuf_copy_send(struct netdev *netdev OVS_UNUSED, int qid OVS_UNUSED,
+               struct dp_packet_batch *batch, bool concurrent OVS_UNUSED)
+{
+    struct dp_packet *p;
+
+    n_sent += dp_packet_batch_size(batch);
+    DP_PACKET_BATCH_FOR_EACH (i, p, batch) {
+        struct rte_mbuf *m = rte_pktmbuf_alloc(ovs_pool);
+        uint32_t len = dp_packet_size(p);
+        char *d = m ? rte_pktmbuf_append(m, len) : NULL;
+
+        if (!d) {
+            ovs_fatal(0, "no mbuf for a %"PRIu32"-byte segment", len);
+        }
+        memcpy(d, dp_packet_data(p), len);
+        rte_pktmbuf_free(m);
+    }
+    dp_packet_delete_batch(batch, true);
+    return 0;
+}
+
+/* ovs-gre: segments a copy-free view of 'tunnelled' 'n' times and sends
+ * the segments through 'send'.  The view is a dp_packet whose data is
+ * 'tunnelled''s (the segmentation reads it and deletes only the
+ * struct). */
 static void
-run_ours(size_t n)
+run_ours__(size_t n, int (*send)(struct netdev *, int,
+                                 struct dp_packet_batch *, bool))
 {
     for (size_t i = 0; i < n; i++) {
         struct dp_packet *view = xmalloc(sizeof *view);
@@ -213,8 +270,78 @@ run_ours(size_t n)
         view->l4_ofs = tunnelled->l4_ofs;
         *dp_packet_ol_flags_ptr(view) = *dp_packet_ol_flags_ptr(tunnelled);
         dp_packet_batch_init_packet(&batch, view);
+        gre_offload_send(out_netdev, 0, &batch, false, send);
+    }
+}
+
+static void
+run_ours(size_t n)
+{
+    run_ours__(n, count_send);
+}
+
+static void
+run_ours_to_mbuf(size_t n)
+{
+    run_ours__(n, mbuf_copy_send);
+}
+
+/* ovs-gre, the payload kept in place: segments 'n' times a dp_packet
+ * attached to 'ext_mbuf''s buffer, as a vhost-user port receives a TSO
+ * packet.  The segmentation deletes each; the buffer outlives them. */
+static void
+run_ours_mbuf(size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        struct rte_mbuf *m = rte_pktmbuf_alloc(ovs_pool);
+        struct dp_packet_batch batch;
+        struct dp_packet *p;
+
+        if (!m) {
+            ovs_fatal(0, "mempool exhausted");
+        }
+        rte_pktmbuf_attach(m, ext_mbuf);
+        p = CONTAINER_OF(m, struct dp_packet, mbuf);
+        p->packet_type = htonl(PT_ETH);
+        dp_packet_reset_offsets(p);
+        dp_packet_reset_cutlen(p);
+        *dp_packet_ol_flags_ptr(p) |= *dp_packet_ol_flags_ptr(tunnelled);
+        dp_packet_batch_init_packet(&batch, p);
         gre_offload_send(out_netdev, 0, &batch, false, count_send);
     }
+}
+
+/* Does nothing: 'ext_mbuf''s buffer lives until the program exits. */
+static void
+ext_free(void *addr OVS_UNUSED, void *aux OVS_UNUSED)
+{
+}
+
+/* Copies 'tunnelled' into 'ext_mbuf', an mbuf of 'ovs_pool' (an Open
+ * vSwitch-like mempool, of 2 kB buffers) with an external buffer for the
+ * whole packet, as a vhost-user port receives a TSO packet. */
+static void
+make_ext_mbuf(void)
+{
+    size_t len = dp_packet_size(tunnelled);
+    struct rte_mbuf_ext_shared_info *shinfo;
+    uint16_t buf_len;
+    void *buf;
+
+    ovs_pool = gre_bench_ovs_pool("bench-ovs", 8192);
+
+    buf_len = RTE_PKTMBUF_HEADROOM + len + sizeof *shinfo + 8;
+    buf = xmalloc_cacheline(buf_len);
+    shinfo = rte_pktmbuf_ext_shinfo_init_helper(buf, &buf_len, ext_free,
+                                                NULL);
+    ext_mbuf = rte_pktmbuf_alloc(ovs_pool);
+    if (!shinfo || !ext_mbuf) {
+        ovs_fatal(0, "cannot make an mbuf with an external buffer");
+    }
+    rte_pktmbuf_attach_extbuf(ext_mbuf, buf, 0, buf_len, shinfo);
+    rte_pktmbuf_reset_headroom(ext_mbuf);
+    memcpy(rte_pktmbuf_append(ext_mbuf, len), dp_packet_data(tunnelled),
+           len);
 }
 
 /* rte_gso: segments 'tso_mbuf' 'n' times, computing each segment's TCP
@@ -320,7 +447,8 @@ copy_field(uint8_t *dst, const uint8_t *src, size_t ofs)
     memcpy(dst + ofs, src + ofs, 2);
 }
 
-/* Checks that rte_gso makes the segments ovs-gre made (kept in
+/* Checks that ovs-gre makes the same segments with the payload kept in
+ * its mbuf as by copying, that rte_gso makes them too (kept in
  * 'first_ours'), but for the checksums it leaves, and sets the segment
  * size rte_gso is asked for from them. */
 static void
@@ -328,6 +456,16 @@ check_same(void)
 {
     struct rte_mbuf *segs[64];
     int n_segs;
+
+    if (n_first_mbuf != n_first_ours) {
+        ovs_fatal(0, "%"PRIuSIZE" segments in mbufs, %"PRIuSIZE" copied",
+                  n_first_mbuf, n_first_ours);
+    }
+    for (size_t i = 0; i < n_first_ours; i++) {
+        if (!dp_packet_equal(first_mbuf[i], first_ours[i])) {
+            ovs_fatal(0, "segment %"PRIuSIZE" in mbufs differs", i);
+        }
+    }
 
     gso_ctx.gso_size = dp_packet_size(first_ours[0]);
     tso_mbuf->ol_flags = tso_ol_flags;
@@ -365,40 +503,28 @@ check_same(void)
     n_segments = n_segs;
 }
 
-static int
-compare_doubles(const void *a_, const void *b_)
-{
-    const double *a = a_, *b = b_;
-
-    return *a < *b ? -1 : *a > *b;
-}
-
 int
 main(int argc, char *argv[])
 {
-    char *eal_argv[] = {
-        argv[0], "--no-huge", "-m", "512", "--no-pci", "--no-shconf",
-        "-l", "0", "--log-level=*:error", NULL
-    };
     size_t payload = argc > 1 ? atoi(argv[1]) : 60000;
     size_t iterations = argc > 2 ? atoi(argv[2]) : 2000;
     int runs = argc > 3 ? atoi(argv[3]) : 5;
-    struct method methods[] = {
-        { "ours", run_ours, { 0 }, 0 },
-        { "rte_gso", run_rte_gso, { 0 }, 0 },
-        { "rte_gso+csum", run_rte_gso_csum, { 0 }, 0 },
+    struct gre_bench_method methods[] = {
+        { .name = "ours copy", .run = run_ours },
+        { .name = "ours copy+mbuf", .run = run_ours_to_mbuf },
+        { .name = "ours mbuf", .run = run_ours_mbuf },
+        { .name = "rte_gso", .run = run_rte_gso },
+        { .name = "rte_gso+csum", .run = run_rte_gso_csum },
     };
 
     set_program_name(argv[0]);
     vlog_set_levels(NULL, VLF_ANY_DESTINATION, VLL_OFF);
     if (payload < 2000 || payload > 64000 || !iterations
-        || runs < 1 || runs > MAX_RUNS) {
+        || runs < 1 || runs > GRE_BENCH_MAX_RUNS) {
         ovs_fatal(0, "usage: %s [PAYLOAD (2000-64000) [ITERATIONS "
-                  "[RUNS (1-%d)]]]", argv[0], MAX_RUNS);
+                  "[RUNS (1-%d)]]]", argv[0], GRE_BENCH_MAX_RUNS);
     }
-    if (rte_eal_init(ARRAY_SIZE(eal_argv) - 1, eal_argv) < 0) {
-        ovs_fatal(0, "cannot initialize DPDK");
-    }
+    gre_bench_dpdk_init(argv[0]);
 
     /* No routes: the tunnel's segments are cut for a 1500-byte path. */
     gre_test_no_routes();
@@ -407,40 +533,39 @@ main(int argc, char *argv[])
         ovs_fatal(0, "cannot open a dummy port");
     }
 
+    /* The dummy port stands for a DPDK port: it takes mbuf chains. */
+    gre_gso_mbuf_port_class(out_netdev->netdev_class);
+
     tunnelled = push(make_inner(payload));
     make_mbuf();
-    keep = true;
+    make_ext_mbuf();
+    keep = first_ours;
+    n_keep = &n_first_ours;
     run_ours(1);
-    keep = false;
+    keep = first_mbuf;
+    n_keep = &n_first_mbuf;
+    run_ours_mbuf(1);
+    keep = NULL;
     check_same();
 
-    for (int r = 0; r < runs; r++) {
-        for (size_t m = 0; m < ARRAY_SIZE(methods); m++) {
-            long long int start = time_usec();
-
-            methods[m].run(iterations);
-            methods[m].ns[r] = (time_usec() - start) * 1e3 / iterations;
-        }
-    }
+    gre_bench_run(methods, ARRAY_SIZE(methods), iterations, runs);
 
     printf("%"PRIuSIZE"-byte payload, %"PRIuSIZE" segments of at most %"
            PRIu16" bytes, %"PRIuSIZE" packets per run, %d runs\n",
            payload, n_segments, gso_ctx.gso_size, iterations, runs);
-    printf("%-13s %9s %17s %8s %6s\n", "method", "ns/packet", "range",
+    printf("%-14s %9s %17s %8s %6s\n", "method", "ns/packet", "range",
            "ns/seg", "speed");
     for (size_t m = 0; m < ARRAY_SIZE(methods); m++) {
-        double *ns = methods[m].ns;
-        double med;
+        const double *ns = methods[m].ns;
+        double med = methods[m].median;
 
-        qsort(ns, runs, sizeof *ns, compare_doubles);
-        med = runs % 2 ? ns[runs / 2] : (ns[runs / 2 - 1] + ns[runs / 2]) / 2;
-        methods[m].median = med;
-        printf("%-13s %9.0f %8.0f-%-8.0f %8.1f %5.2fx\n", methods[m].name,
+        printf("%-14s %9.0f %8.0f-%-8.0f %8.1f %5.2fx\n", methods[m].name,
                med, ns[0], ns[runs - 1], med / n_segments,
                methods[0].median / med);
     }
     for (size_t i = 0; i < n_first_ours; i++) {
         dp_packet_delete(first_ours[i]);
+        dp_packet_delete(first_mbuf[i]);
     }
     return 0;
 }

@@ -59,24 +59,37 @@ bench-dpdk: vswitchd/ovs-vswitchd
 	$(SHELL) $(srcdir)/utilities/ovsgre-bench-dpdk.sh . $(BENCH_DPDK_FLAGS)
 
 # ovs-gre's software GSO against DPDK's rte_gso on one GRE-tunnelled TSO
-# packet ('make bench-gso', in a build configured --with-dpdk; no root
-# or hugepages).  BENCH_GSO_FLAGS: PAYLOAD ITERATIONS RUNS.
+# packet ('make bench-gso'; BENCH_GSO_FLAGS: PAYLOAD ITERATIONS RUNS),
+# and its GRO against DPDK's rte_gro on one batch of decapsulated
+# TCP/IPv4 segments ('make bench-gro'; BENCH_GRO_FLAGS: SEGMENTS
+# ITERATIONS RUNS), in a build configured --with-dpdk; no root or
+# hugepages.
 BENCH_GSO_FLAGS =
-.PHONY: bench-gso
+BENCH_GRO_FLAGS =
+OVSGRE_BENCH_DPDK_SOURCES = \
+	tests/gre-bench-dpdk.c tests/gre-bench-dpdk.h \
+	$(OVSGRE_LIB_SOURCES) $(OVSGRE_DP_SOURCES)
+.PHONY: bench-gso bench-gro
 if HAVE_DPDK
-noinst_PROGRAMS += tests/bench-gso
+noinst_PROGRAMS += tests/bench-gso tests/bench-gro
 tests_bench_gso_SOURCES = tests/bench-gso.c \
 	tests/gre-test-push.c tests/gre-test-push.h \
-	$(OVSGRE_LIB_SOURCES) $(OVSGRE_DP_SOURCES)
+	$(OVSGRE_BENCH_DPDK_SOURCES)
 tests_bench_gso_LDADD = $(OVS_BUILDDIR)/lib/libopenvswitch.la
 EXTRA_tests_bench_gso_DEPENDENCIES = $(OVS_STAMP)
+tests_bench_gro_SOURCES = tests/bench-gro.c $(OVSGRE_BENCH_DPDK_SOURCES)
+tests_bench_gro_LDADD = $(OVS_BUILDDIR)/lib/libopenvswitch.la
+EXTRA_tests_bench_gro_DEPENDENCIES = $(OVS_STAMP)
 bench-gso: tests/bench-gso
 	tests/bench-gso $(BENCH_GSO_FLAGS)
+bench-gro: tests/bench-gro
+	tests/bench-gro $(BENCH_GRO_FLAGS)
 else
-bench-gso:
-	@echo "bench-gso: this build is not configured --with-dpdk" >&2; exit 1
+bench-gso bench-gro:
+	@echo "$@: this build is not configured --with-dpdk" >&2; exit 1
 endif
-EXTRA_DIST += tests/bench-gso.c
+EXTRA_DIST += tests/bench-gso.c tests/bench-gro.c \
+	tests/gre-bench-dpdk.c tests/gre-bench-dpdk.h
 
 # Instructions per packet of both sides under callgrind ('make bench-ir').
 EXTRA_DIST += utilities/ovsgre-bench-ir.sh
