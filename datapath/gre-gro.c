@@ -266,30 +266,89 @@ gre_offload_rx_aggregate(struct dp_packet *p)
     return true;
 }
 
-/* Merges 'n' segments 'run[0...n - 1]' of one flow, in order, into one TSO
- * packet, which it returns; deletes the segments.  The merged packet keeps
- * the first segment's metadata; its IP length and checksum are right and
- * its TCP checksum holds the pseudo-header sum, flagged for the output to
- * complete. */
+/* Appends to 'm' the TCP payload of segment 's', checking on the way, if
+ * it was not checked yet, the segment's checksums: one pass over the
+ * payload for the copy and the TCP checksum.  Returns true if they are
+ * right; otherwise leaves 'm' as it was and returns false. */
+static bool
+gro_append_checked(struct dp_packet *m, struct gro_seg *s)
+{
+    const uint8_t *d = dp_packet_data(s->p);
+    uint64_t sum;
+    uint8_t *dst;
+
+    if (s->csum >= 0) {
+        if (s->csum) {
+            dp_packet_put(m, d + s->g.hdr_len, s->payload);
+        }
+        return s->csum;
+    }
+    s->csum = 0;
+    if (!s->g.ipv6 && gre_csum(d + s->g.l3, IP_HEADER_LEN)) {
+        return false;
+    }
+    sum = gre_csum_add(gre_l4_pseudo_sum(d, &s->g), d + s->g.l4,
+                       s->g.hdr_len - s->g.l4);
+    dst = dp_packet_put_uninit(m, s->payload);
+    sum = gre_csum_copy(dst, d + s->g.hdr_len, s->payload, sum);
+    if (gre_csum_finish(sum)) {
+        dp_packet_set_size(m, dp_packet_size(m) - s->payload);
+        return false;
+    }
+    s->csum = 1;
+    return true;
+}
+
+/* Counts in '*n_bad' segment 's', whose checksum is wrong, unless it was
+ * counted already. */
+static void
+gro_count_bad(struct gro_seg *s, uint32_t *n_bad)
+{
+    if (!s->counted) {
+        s->counted = true;
+        (*n_bad)++;
+    }
+}
+
+/* Merges the segments at the start of 'run[0...n - 1]' (of one flow, in
+ * order) whose checksums are right into one TSO packet, which it returns,
+ * deleting them and storing their number in '*n_merged'; the first
+ * segment with a wrong checksum, counted in '*n_bad' (once), ends the
+ * merge.  Returns NULL, leaving every segment as it was, if fewer than
+ * two have right checksums.  The merged packet keeps the first segment's
+ * metadata; its IP length and checksum are right and its TCP checksum
+ * holds the pseudo-header sum, flagged for the output to complete. */
 static struct dp_packet *
-gro_merge(struct gro_seg *run[], size_t n)
+gro_merge(struct gro_seg *run[], size_t n, size_t *n_merged,
+          uint32_t *n_bad)
 {
     const struct gro_seg *head = run[0];
     uint32_t total = head->g.hdr_len;
     struct dp_packet *m;
     struct tcp_header *tcp;
+    size_t good;
     uint8_t *d;
 
+    if (!gro_csum_ok(run[0])) {
+        gro_count_bad(run[0], n_bad);
+        return NULL;
+    }
     for (size_t i = 0; i < n; i++) {
         total += run[i]->payload;
     }
     m = dp_packet_clone_with_headroom(head->p, GRO_HEADROOM);
     dp_packet_prealloc_tailroom(m, total - dp_packet_size(head->p));
-    for (size_t i = 1; i < n; i++) {
-        const uint8_t *src = dp_packet_data(run[i]->p);
-
-        dp_packet_put(m, src + run[i]->g.hdr_len, run[i]->payload);
+    for (good = 1; good < n; good++) {
+        if (!gro_append_checked(m, run[good])) {
+            gro_count_bad(run[good], n_bad);
+            break;
+        }
     }
+    if (good < 2) {
+        dp_packet_delete(m);
+        return NULL;
+    }
+    total = dp_packet_size(m);
 
     d = dp_packet_data(m);
     gre_ip_fix(d + head->g.l3, head->g.ipv6, total - head->g.l3,
@@ -297,13 +356,14 @@ gro_merge(struct gro_seg *run[], size_t n)
 
     tcp = ALIGNED_CAST(struct tcp_header *, d + head->g.l4);
     tcp->tcp_ctl = htons((ntohs(tcp->tcp_ctl) & ~TCP_PSH)
-                         | (run[n - 1]->ctl & TCP_PSH));
+                         | (run[good - 1]->ctl & TCP_PSH));
     tcp_csum_partial(d, &head->g);
     tso_flag(m, &head->g, head->payload);
 
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < good; i++) {
         dp_packet_delete(run[i]->p);
     }
+    *n_merged = good;
     return m;
 }
 
@@ -358,23 +418,6 @@ gro_collect_run(struct gro_seg segs[], size_t size, size_t i,
     return n;
 }
 
-/* Returns how many segments at the start of 'run[0...n - 1]' have right
- * checksums, counting in '*n_bad' the first one that does not, once. */
-static size_t
-gro_checked_prefix(struct gro_seg *run[], size_t n, uint32_t *n_bad)
-{
-    size_t good = 0;
-
-    while (good < n && gro_csum_ok(run[good])) {
-        good++;
-    }
-    if (good < n && !run[good]->counted) {
-        run[good]->counted = true;
-        (*n_bad)++;
-    }
-    return good;
-}
-
 /* Coalesces the decapsulated TCP segments in 'batch': each run of
  * segments of one flow that follow one another (by TCP sequence number
  * and IPv4 id, all but the last of the first's size, the last perhaps with
@@ -405,6 +448,7 @@ gre_offload_gro(struct dp_packet_batch *batch)
 
     for (size_t i = 0; i < size; i++) {
         struct gro_seg *run[NETDEV_MAX_BURST];
+        struct dp_packet *m;
         size_t n, good;
 
         if (taken[i]) {
@@ -417,12 +461,12 @@ gre_offload_gro(struct dp_packet_batch *batch)
         }
 
         n = gro_collect_run(segs, size, i, taken, run);
-        good = n > 1 ? gro_checked_prefix(run, n, &n_bad) : 0;
-        if (good > 1) {
+        m = n > 1 ? gro_merge(run, n, &good, &n_bad) : NULL;
+        if (m) {
             for (size_t k = 1; k < good; k++) {
                 taken[run[k] - segs] = true;
             }
-            out[n_out++] = gro_merge(run, good);
+            out[n_out++] = m;
             n_merged += good;
             n_made++;
         } else {
