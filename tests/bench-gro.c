@@ -29,11 +29,11 @@
  *   copy in        nothing more: the mbufs are freed (the cost the other
  *                  rows share).
  *   ours           gre_offload_gro(), what ovs-vswitchd runs after the
- *                  pop: checks each segment's IPv4 and TCP checksums,
- *                  copies the payloads into one new buffer behind the
- *                  first segment's headers, writes the IPv4 length and
- *                  checksum and the TCP pseudo-header sum, and flags the
- *                  packet for TSO.
+ *                  pop: checks each segment's IPv4 and TCP checksums
+ *                  as it copies its payload into one new buffer behind
+ *                  the first segment's headers, writes the IPv4 length
+ *                  and checksum and the TCP pseudo-header sum, and flags
+ *                  the packet for TSO.
  *   rte_gro        rte_gro_reassemble_burst() for TCP/IPv4: chains the
  *                  mbufs, the payloads where they are; checks no checksum
  *                  and leaves the TCP checksum as it was.
@@ -44,9 +44,10 @@
  * Each is run RUNS times (default 5); prints, per method, the median and
  * range of the nanoseconds per batch, the median less that of "copy in",
  * per segment, and its speed against ovs-gre's (ovs-gre's time over its
- * time, both less "copy in": above 1 is faster).  Every method makes one
- * packet of the batch; ovs-gre's and rte_gro's are checked once to hold
- * the same bytes but for the checksums rte_gro leaves. */
+ * time, both less "copy in": above 1 is faster).  ovs-gre makes one
+ * packet of the batch; its packet and rte_gro's are checked once to hold
+ * the same bytes but for the checksums rte_gro leaves, where rte_gro
+ * makes one packet of the batch. */
 
 #include <config.h>
 
@@ -81,6 +82,7 @@ static struct rte_mempool *pool;
 static struct dp_packet *ours_first;
 static uint8_t *rte_first;
 static uint32_t rte_first_len;
+static uint16_t n_rte_out;      /* The number of packets rte_gro made. */
 
 /* Writes into 'frames[i]' segment 'i' of the connection. */
 static void
@@ -210,10 +212,8 @@ run_rte_gro__(size_t n, bool verify)
             }
         }
         n_out = rte_gro_reassemble_burst(m, n_segs, &param);
-        if (n_out != 1) {
-            ovs_fatal(0, "rte_gro made %"PRIu16" packets", n_out);
-        }
         if (!rte_first) {
+            n_rte_out = n_out;
             rte_first_len = rte_pktmbuf_pkt_len(m[0]);
             rte_first = xmalloc(rte_first_len);
             if (rte_pktmbuf_read(m[0], 0, rte_first_len, rte_first)
@@ -222,7 +222,7 @@ run_rte_gro__(size_t n, bool verify)
                        rte_first_len);
             }
         }
-        rte_pktmbuf_free(m[0]);
+        rte_pktmbuf_free_bulk(m, n_out);
     }
 }
 
@@ -238,9 +238,10 @@ run_rte_gro_verify(size_t n)
     run_rte_gro__(n, true);
 }
 
-/* Checks that ovs-gre's packet and rte_gro's hold the same bytes but for
- * the IPv4 and TCP checksums, and that ovs-gre's carries the whole
- * payload. */
+/* Checks that ovs-gre's packet carries the whole payload and, if rte_gro
+ * made one packet too, that both hold the same bytes but for the IPv4 and
+ * TCP checksums.  (DPDK 24.11's rte_gro chains at most 20 segments into
+ * one packet: it makes two of a longer batch.) */
 static void
 check_same(void)
 {
@@ -252,6 +253,9 @@ check_same(void)
     if (len != ETH_HEADER_LEN + IP_HEADER_LEN + TCP_HEADER_LEN
                + n_segs * PAYLOAD) {
         ovs_fatal(0, "ovs-gre's packet is %"PRIuSIZE" bytes", len);
+    }
+    if (n_rte_out != 1) {
+        return;
     }
     if (len != rte_first_len) {
         ovs_fatal(0, "rte_gro's packet is %"PRIu32" bytes, ovs-gre's "
@@ -298,7 +302,9 @@ main(int argc, char *argv[])
     gre_bench_run(methods, ARRAY_SIZE(methods), iterations, runs);
 
     printf("%"PRIuSIZE" segments of %d bytes of payload, %"PRIuSIZE
-           " batches per run, %d runs\n", n_segs, PAYLOAD, iterations, runs);
+           " batches per run, %d runs; rte_gro makes %"PRIu16" packet%s of "
+           "them\n", n_segs, PAYLOAD, iterations, runs, n_rte_out,
+           n_rte_out == 1 ? "" : "s");
     printf("%-15s %9s %17s %9s %8s %6s\n", "method", "ns/batch", "range",
            "less copy", "ns/seg", "speed");
     base = methods[0].median;
