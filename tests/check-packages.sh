@@ -7,7 +7,9 @@
 # dpkg-buildpackage, runs lintian on it, installs it beside Debian's
 # openvswitch-switch, starts Open vSwitch with Debian's own ovs-ctl, adds a
 # bridge and a gre port, checks with 'ovs-appctl gre/show' that ovs-gre
-# serves it, stops Open vSwitch, purges the package and checks that the
+# serves it, has the daemon initialize DPDK and add a DPDK port
+# (net_null, on 128 hugepages it reserves and gives back), stops Open
+# vSwitch, purges the package and checks that the
 # stock daemon is back.  Then builds the RPM with rpmbuild (Source1 is
 # OVS-TARBALL) and checks its file list and scriptlets.
 #
@@ -84,6 +86,8 @@ ovs_dir=$(mktemp -d /tmp/ovsgre-pkg.XXXXXX)
 export OVS_RUNDIR=$ovs_dir/run OVS_LOGDIR=$ovs_dir/log
 export OVS_DBDIR=$ovs_dir/db OVS_SYSCONFDIR=$ovs_dir/etc
 mkdir -p "$OVS_RUNDIR" "$OVS_LOGDIR" "$OVS_DBDIR" "$OVS_SYSCONFDIR/openvswitch"
+# The hugetlbfs and hugepages of dpdk_port(), once it has them.
+huge_mounted= huge_pages=
 
 stop_ovs() {
     "$ovs_ctl" stop
@@ -122,6 +126,14 @@ cleanup() {
         if [ "$(readlink -f /usr/sbin/ovs-vswitchd)" != "$stock_daemon" ]
         then
             update-alternatives --auto ovs-vswitchd
+        fi
+        if [ -n "$huge_mounted" ]; then
+            umount "$ovs_dir/huge"
+        fi
+        if [ -n "$huge_pages" ]; then
+            flock /run/ovsgre-hugepages.lock sh -c "echo \$((\$(cat \
+                /proc/sys/vm/nr_hugepages) - $huge_pages)) \
+                > /proc/sys/vm/nr_hugepages"
         fi
         rm -rf "$ovs_dir"
     } >> "$log" 2>&1
@@ -202,6 +214,35 @@ gre_show() {
     printf '%s\n' "$out" | grep -qx '  config: key=42 remote_ip=192.0.2.2'
 }
 
+# The daemon is built with DPDK: told to, it initializes DPDK (on a
+# hugetlbfs of its own, without PCI) and adds a net_null port.
+dpdk_port() {
+    local i eal
+    mkdir -p "$ovs_dir/huge" &&
+    mount -t hugetlbfs -o pagesize=2M none "$ovs_dir/huge" &&
+    huge_mounted=yes &&
+    flock /run/ovsgre-hugepages.lock sh -c "echo \$((\$(cat \
+        /proc/sys/vm/nr_hugepages) + 128)) > /proc/sys/vm/nr_hugepages" &&
+    huge_pages=128 &&
+    grep HugePages_ /proc/meminfo &&
+    eal="--file-prefix=ovsgre-pkg$$ --huge-dir=$ovs_dir/huge --huge-unlink" &&
+    ovs-vsctl set Open_vSwitch . other_config:dpdk-init=true \
+        other_config:dpdk-socket-mem=128 other_config:dpdk-socket-limit=128 \
+        "other_config:dpdk-extra=$eal --no-pci" &&
+    for i in $(seq 30); do
+        [ "$(ovs-vsctl get Open_vSwitch . dpdk_initialized)" = true ] &&
+            break
+        sleep 1
+    done &&
+    [ "$(ovs-vsctl get Open_vSwitch . dpdk_initialized)" = true ] &&
+    ovs-vsctl add-port br-pkg dpdk0 -- set interface dpdk0 type=dpdk \
+        options:dpdk-devargs=net_null0 &&
+    ovs-vsctl list interface dpdk0 &&
+    [ -z "$(ovs-vsctl --bare --columns=error list interface dpdk0)" ] &&
+    [ "$(ovs-vsctl get interface dpdk0 ofport)" -gt 0 ] &&
+    ovs-appctl -t ovs-vswitchd list-commands | grep -q 'gre/dpdk-tx-probe'
+}
+
 ovs_stop() {
     ovs-vsctl --if-exists del-br br-pkg &&
     "$ovs_ctl" stop &&
@@ -235,8 +276,12 @@ if check "deb: dpkg-buildpackage -b builds $pkg" deb_build; then
             if check "deb: ovs-vsctl adds a netdev bridge and a gre port" \
                     add_gre_port; then
                 check "deb: ovs-appctl gre/show shows the gre port" gre_show
+                check "deb: the daemon initializes DPDK, adds a DPDK port" \
+                    dpdk_port
             else
                 skip "deb: ovs-appctl gre/show shows the gre port" "no port"
+                skip "deb: the daemon initializes DPDK, adds a DPDK port" \
+                    "no bridge"
             fi
             check "deb: ovs-ctl stops Open vSwitch" ovs_stop
         fi
