@@ -179,22 +179,34 @@ gro_ids_follow(const struct gro_seg *prev, const struct gro_seg *next)
 
 /* Returns true if the TCP checksum (and the IPv4 header checksum) of 's'
  * are right: merging must not launder a corrupted segment into a packet
- * whose checksum the output computes anew. */
+ * whose checksum the output computes anew.  If 'dst' is nonnull, copies
+ * the segment's TCP payload there on the way (one pass over it for both),
+ * unless the answer is false.  The answer is kept in 's'. */
 static bool
-gro_csum_ok(struct gro_seg *s)
+gro_csum_check(struct gro_seg *s, uint8_t *dst)
 {
     const uint8_t *d = dp_packet_data(s->p);
+    const uint8_t *payload = d + s->g.hdr_len;
+    uint64_t sum;
 
     if (s->csum >= 0) {
+        if (s->csum && dst) {
+            memcpy(dst, payload, s->payload);
+        }
         return s->csum;
     }
     s->csum = 0;
     if (!s->g.ipv6 && gre_csum(d + s->g.l3, IP_HEADER_LEN)) {
         return false;
     }
-    s->csum = !gre_csum_finish(gre_csum_add(gre_l4_pseudo_sum(d, &s->g),
-                                            d + s->g.l4,
-                                            s->g.end - s->g.l4));
+    /* The TCP header is a whole number of 32-bit words: the payload's sum
+     * continues it. */
+    sum = gre_csum_add(gre_l4_pseudo_sum(d, &s->g), d + s->g.l4,
+                       s->g.hdr_len - s->g.l4);
+    sum = (dst
+           ? gre_csum_copy(dst, payload, s->payload, sum)
+           : gre_csum_add(sum, payload, s->payload));
+    s->csum = !gre_csum_finish(sum);
     return s->csum;
 }
 
@@ -266,36 +278,16 @@ gre_offload_rx_aggregate(struct dp_packet *p)
     return true;
 }
 
-/* Appends to 'm' the TCP payload of segment 's', checking on the way, if
- * it was not checked yet, the segment's checksums: one pass over the
- * payload for the copy and the TCP checksum.  Returns true if they are
- * right; otherwise leaves 'm' as it was and returns false. */
+/* Appends to 'm' the TCP payload of segment 's' if the segment's
+ * checksums are right (see gro_csum_check()) and returns true; otherwise
+ * leaves 'm' as it was and returns false. */
 static bool
 gro_append_checked(struct dp_packet *m, struct gro_seg *s)
 {
-    const uint8_t *d = dp_packet_data(s->p);
-    uint64_t sum;
-    uint8_t *dst;
-
-    if (s->csum >= 0) {
-        if (s->csum) {
-            dp_packet_put(m, d + s->g.hdr_len, s->payload);
-        }
-        return s->csum;
-    }
-    s->csum = 0;
-    if (!s->g.ipv6 && gre_csum(d + s->g.l3, IP_HEADER_LEN)) {
-        return false;
-    }
-    sum = gre_csum_add(gre_l4_pseudo_sum(d, &s->g), d + s->g.l4,
-                       s->g.hdr_len - s->g.l4);
-    dst = dp_packet_put_uninit(m, s->payload);
-    sum = gre_csum_copy(dst, d + s->g.hdr_len, s->payload, sum);
-    if (gre_csum_finish(sum)) {
+    if (!gro_csum_check(s, dp_packet_put_uninit(m, s->payload))) {
         dp_packet_set_size(m, dp_packet_size(m) - s->payload);
         return false;
     }
-    s->csum = 1;
     return true;
 }
 
@@ -329,7 +321,7 @@ gro_merge(struct gro_seg *run[], size_t n, size_t *n_merged,
     size_t good;
     uint8_t *d;
 
-    if (!gro_csum_ok(run[0])) {
+    if (!gro_csum_check(run[0], NULL)) {
         gro_count_bad(run[0], n_bad);
         return NULL;
     }
