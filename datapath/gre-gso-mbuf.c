@@ -110,12 +110,12 @@ gre_gso_mbuf_segment(struct dp_packet *p, size_t hdr_len, size_t ofs,
 
     /* The header mbuf comes from an Open vSwitch mempool, whose every
      * mbuf is a struct dp_packet of DPDK source (see dp_packet_init_dpdk()
-     * in OVS's lib/dp-packet.c); what a dp_packet holds beyond the mbuf is
-     * whatever its last user left, and is reset here. */
+     * in OVS's lib/dp-packet.c).  rte_pktmbuf_alloc() cleared its offload
+     * flags, which are the mbuf's; what a dp_packet holds beyond the mbuf
+     * is whatever its last user left, and is reset here. */
     seg = CONTAINER_OF(hdr, struct dp_packet, mbuf);
     seg->packet_type = p->packet_type;
     dp_packet_reset_offsets(seg);
     dp_packet_reset_cutlen(seg);
-    dp_packet_reset_offload(seg);
     return seg;
 }
