@@ -80,8 +80,7 @@ static struct rte_mempool *pool;
 
 /* The packet each method made of the batch the first time, to compare. */
 static struct dp_packet *ours_first;
-static uint8_t *rte_first;
-static uint32_t rte_first_len;
+static struct dp_packet *rte_first;
 static uint16_t n_rte_out;      /* The number of packets rte_gro made. */
 
 /* Writes into 'frames[i]' segment 'i' of the connection. */
@@ -214,13 +213,7 @@ run_rte_gro__(size_t n, bool verify)
         n_out = rte_gro_reassemble_burst(m, n_segs, &param);
         if (!rte_first) {
             n_rte_out = n_out;
-            rte_first_len = rte_pktmbuf_pkt_len(m[0]);
-            rte_first = xmalloc(rte_first_len);
-            if (rte_pktmbuf_read(m[0], 0, rte_first_len, rte_first)
-                != rte_first) {
-                memcpy(rte_first, rte_pktmbuf_mtod(m[0], void *),
-                       rte_first_len);
-            }
+            rte_first = gre_bench_mbuf_copy(m[0]);
         }
         rte_pktmbuf_free_bulk(m, n_out);
     }
@@ -249,6 +242,7 @@ check_same(void)
     const size_t tcp_csum = ETH_HEADER_LEN + IP_HEADER_LEN + 16;
     uint8_t *ours = dp_packet_data(ours_first);
     size_t len = dp_packet_size(ours_first);
+    uint8_t *theirs;
 
     if (len != ETH_HEADER_LEN + IP_HEADER_LEN + TCP_HEADER_LEN
                + n_segs * PAYLOAD) {
@@ -257,13 +251,14 @@ check_same(void)
     if (n_rte_out != 1) {
         return;
     }
-    if (len != rte_first_len) {
+    if (dp_packet_size(rte_first) != len) {
         ovs_fatal(0, "rte_gro's packet is %"PRIu32" bytes, ovs-gre's "
-                  "%"PRIuSIZE, rte_first_len, len);
+                  "%"PRIuSIZE, dp_packet_size(rte_first), len);
     }
-    memcpy(rte_first + ip_csum, ours + ip_csum, 2);
-    memcpy(rte_first + tcp_csum, ours + tcp_csum, 2);
-    if (memcmp(rte_first, ours, len)) {
+    theirs = dp_packet_data(rte_first);
+    memcpy(theirs + ip_csum, ours + ip_csum, 2);
+    memcpy(theirs + tcp_csum, ours + tcp_csum, 2);
+    if (memcmp(theirs, ours, len)) {
         ovs_fatal(0, "rte_gro's packet differs from ovs-gre's");
     }
 }
@@ -321,6 +316,6 @@ main(int argc, char *argv[])
         putchar('\n');
     }
     dp_packet_delete(ours_first);
-    free(rte_first);
+    dp_packet_delete(rte_first);
     return 0;
 }

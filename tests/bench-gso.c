@@ -71,17 +71,16 @@
 #include "csum.h"
 #include "dp-packet.h"
 #include "dummy.h"
+#include "gre-bench-dpdk.h"
 #include "gre-gso-mbuf.h"
 #include "gre-offload.h"
 #include "gre-options.h"
-#include "gre-bench-dpdk.h"
 #include "gre-test-push.h"
 #include "netdev-provider.h"
 #include "netdev.h"
 #include "openvswitch/vlog.h"
 #include "packets.h"
 #include "util.h"
-
 
 /* The GRE header of the benchmark's tunnel: flags and protocol, and the
  * key. */
@@ -201,19 +200,9 @@ count_send(struct netdev *netdev OVS_UNUSED, int qid OVS_UNUSED,
         if (*n_keep >= MAX_SEGS) {
             ovs_fatal(0, "more than %d segments", MAX_SEGS);
         }
-        if (p->source == DPBUF_DPDK) {
-            uint32_t len = rte_pktmbuf_pkt_len(&p->mbuf);
-
-            copy = dp_packet_new(len);
-            if (rte_pktmbuf_read(&p->mbuf, 0, len,
-                                 dp_packet_put_uninit(copy, len))
-                != dp_packet_data(copy)) {
-                memcpy(dp_packet_data(copy),
-                       rte_pktmbuf_mtod(&p->mbuf, void *), len);
-            }
-        } else {
-            copy = dp_packet_clone(p);
-        }
+        copy = (p->source == DPBUF_DPDK
+                ? gre_bench_mbuf_copy(&p->mbuf)
+                : dp_packet_clone(p));
         copy->l4_ofs = p->l4_ofs;
         keep[(*n_keep)++] = copy;
     }
@@ -479,17 +468,12 @@ check_same(void)
         const uint8_t *ours = dp_packet_data(p);
         size_t inner_l3 = p->l4_ofs + GRE_HLEN + ETH_HEADER_LEN;
         size_t len = dp_packet_size(p);
-        uint8_t *theirs = xmalloc(len);
-        const uint8_t *r;
+        struct dp_packet *copy = gre_bench_mbuf_copy(segs[i]);
+        uint8_t *theirs = dp_packet_data(copy);
 
-        r = (rte_pktmbuf_pkt_len(segs[i]) == len
-             ? rte_pktmbuf_read(segs[i], 0, len, theirs) : NULL);
-        if (!r) {
+        if (dp_packet_size(copy) != len) {
             ovs_fatal(0, "segment %d: %"PRIu32" bytes, ovs-gre's %"PRIuSIZE,
-                      i, rte_pktmbuf_pkt_len(segs[i]), len);
-        }
-        if (r != theirs) {
-            memcpy(theirs, r, len);
+                      i, dp_packet_size(copy), len);
         }
         copy_field(theirs, ours, ETH_HEADER_LEN + 10);
         copy_field(theirs, ours, inner_l3 + 10);
@@ -497,7 +481,7 @@ check_same(void)
         if (memcmp(theirs, ours, len)) {
             ovs_fatal(0, "segment %d differs", i);
         }
-        free(theirs);
+        dp_packet_delete(copy);
     }
     rte_pktmbuf_free_bulk(segs, n_segs);
     n_segments = n_segs;

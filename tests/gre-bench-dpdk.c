@@ -19,6 +19,7 @@
 #include "gre-bench-dpdk.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include <rte_eal.h>
 #include <rte_mbuf.h>
@@ -68,6 +69,23 @@ gre_bench_ovs_pool(const char *name, unsigned int n)
     }
     rte_mempool_obj_iter(mp, init_dp_packet, NULL);
     return mp;
+}
+
+/* Returns a new malloc'd packet holding the bytes of the packet that
+ * starts with mbuf 'm', a chain of mbufs or one. */
+struct dp_packet *
+gre_bench_mbuf_copy(const struct rte_mbuf *m)
+{
+    uint32_t len = rte_pktmbuf_pkt_len(m);
+    struct dp_packet *copy = dp_packet_new(len);
+    void *data = dp_packet_put_uninit(copy, len);
+    const void *bytes = rte_pktmbuf_read(m, 0, len, data);
+
+    if (bytes != data) {
+        /* One mbuf: rte_pktmbuf_read() points into it. */
+        memcpy(data, bytes, len);
+    }
+    return copy;
 }
 
 static int

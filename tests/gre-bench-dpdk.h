@@ -25,10 +25,13 @@
 
 #include <stddef.h>
 
+struct dp_packet;
+struct rte_mbuf;
 struct rte_mempool;
 
 void gre_bench_dpdk_init(const char *argv0);
 struct rte_mempool *gre_bench_ovs_pool(const char *name, unsigned int n);
+struct dp_packet *gre_bench_mbuf_copy(const struct rte_mbuf *);
 
 #define GRE_BENCH_MAX_RUNS 15
 
