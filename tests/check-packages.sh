@@ -87,7 +87,7 @@ export OVS_RUNDIR=$ovs_dir/run OVS_LOGDIR=$ovs_dir/log
 export OVS_DBDIR=$ovs_dir/db OVS_SYSCONFDIR=$ovs_dir/etc
 mkdir -p "$OVS_RUNDIR" "$OVS_LOGDIR" "$OVS_DBDIR" "$OVS_SYSCONFDIR/openvswitch"
 # The hugetlbfs and hugepages of dpdk_port(), once it has them.
-huge_mounted= huge_pages=
+huge_mounted='' huge_pages=''
 
 stop_ovs() {
     "$ovs_ctl" stop
@@ -217,7 +217,7 @@ gre_show() {
 # The daemon is built with DPDK: told to, it initializes DPDK (on a
 # hugetlbfs of its own, without PCI) and adds a net_null port.
 dpdk_port() {
-    local i eal
+    local eal
     mkdir -p "$ovs_dir/huge" &&
     mount -t hugetlbfs -o pagesize=2M none "$ovs_dir/huge" &&
     huge_mounted=yes &&
@@ -229,7 +229,7 @@ dpdk_port() {
     ovs-vsctl set Open_vSwitch . other_config:dpdk-init=true \
         other_config:dpdk-socket-mem=128 other_config:dpdk-socket-limit=128 \
         "other_config:dpdk-extra=$eal --no-pci" &&
-    for i in $(seq 30); do
+    for _ in $(seq 30); do
         [ "$(ovs-vsctl get Open_vSwitch . dpdk_initialized)" = true ] &&
             break
         sleep 1
