@@ -26,6 +26,8 @@
 #include "gre-header.h"
 #include "gre-layout.h"
 #include "gre-offload.h"
+#include "gre-options.h"
+#include "gre-pmtud.h"
 #include "gre-port.h"
 #include "gre-rx-same.h"
 #include "gre-stats.h"
@@ -56,7 +58,18 @@ struct push_ctx {
     atomic_uint32_t *seqp;      /* Where sequence numbers come from. */
     ovs_be32 ts;                /* ERSPAN type III timestamp. */
     int path_mtu;               /* 0 until the TSO path looks it up. */
+
+    /* Path MTU (gre-pmtud.h): packets of up to 'fit' bytes are sent
+     * without a look at the underlay's MTU, which is -1 until it is
+     * looked up and 0 if it is not known. */
+    struct gre_port_key key;    /* The template's endpoints and key. */
+    size_t fit;
+    int underlay_mtu;
+    bool mss_clamp;             /* The port clamps TCP MSS options. */
 };
+
+/* Every IPv4 link carries 576-byte packets (RFC 791). */
+#define ALWAYS_FITS 576
 
 /* Fills 'k' with the endpoints and key of the header template 'h', laid
  * out as 'lay' says. */
@@ -110,17 +123,58 @@ static void
 push_ctx_init(struct push_ctx *ctx, const struct gre_type *type,
               const struct ovs_action_push_tnl *data)
 {
-    struct gre_port_key key;
+    const struct gre_options *opts;
+    int outer_len;
 
     ctx->data = data;
     gre_push_plan_init(&ctx->plan, data);
-    template_key((const uint8_t *) data->header, &ctx->plan.lay, &key);
-    ctx->port = gre_port_lookup_tx(&key);
+    template_key((const uint8_t *) data->header, &ctx->plan.lay, &ctx->key);
+    ctx->port = gre_port_lookup_tx(&ctx->key);
     ctx->stats = ctx->port ? &ctx->port->stats : gre_type_stats(type);
     ctx->seqp = (ctx->port ? &ctx->port->tx_seq
                  : &orphan_tx_seq[type->index]);
     ctx->ts = ctx->plan.lay.ts ? gre_erspan_timestamp() : 0;
     ctx->path_mtu = 0;
+
+    /* A packet too big for the tunnel is the port's business; a packet of
+     * a template no port sends any more goes out as it is. */
+    opts = ctx->port ? gre_port_options(ctx->port) : NULL;
+    outer_len = data->header_len - ctx->plan.lay.l3;
+    ctx->fit = (opts && ctx->port->type->kind == GRE_KIND_GRE
+                && ALWAYS_FITS > outer_len
+                ? ALWAYS_FITS - outer_len : SIZE_MAX);
+    ctx->underlay_mtu = -1;
+    ctx->mss_clamp = opts && (opts->mss_clamp || opts->mss_clamp_auto);
+}
+
+/* Returns the underlay MTU for 'ctx', looked up once per batch with the
+ * route mark of 'packet': the port's egress_pkt_mark, or the packet's own
+ * mark, as the translation chose the route.  0 if it is not known. */
+static int
+push_underlay_mtu(struct push_ctx *ctx, const struct dp_packet *packet)
+{
+    if (ctx->underlay_mtu < 0) {
+        const struct gre_options *opts = gre_port_options(ctx->port);
+        uint32_t mark = (opts->egress_pkt_mark_set ? opts->egress_pkt_mark
+                         : packet->md.pkt_mark);
+
+        ctx->underlay_mtu = gre_pmtud_underlay_mtu(ctx->data, &ctx->plan,
+                                                   mark);
+    }
+    return ctx->underlay_mtu;
+}
+
+/* Returns true if 'packet', bigger than 'ctx->fit', does not fit in the
+ * underlay's MTU once its header is pushed.  Raises 'ctx->fit' to what
+ * does fit. */
+static bool
+push_too_big(struct push_ctx *ctx, const struct dp_packet *packet)
+{
+    int mtu = push_underlay_mtu(ctx, packet);
+    int outer_len = ctx->data->header_len - ctx->plan.lay.l3;
+
+    ctx->fit = mtu > outer_len ? mtu - outer_len : SIZE_MAX;
+    return dp_packet_size(packet) > ctx->fit;
 }
 
 /* Reserves 'n' consecutive sequence numbers for 'ctx' if its template
@@ -152,9 +206,12 @@ push_segmented(const struct push_ctx *ctx, struct dp_packet *packet,
     gre_offload_tx_mark(packet, &whole, mss);
 }
 
-/* Pushes the header of 'ctx' on 'packet', which carries offload flags and
- * is packet 'i' of a batch of 'size' that takes sequence numbers from
- * '*seq' on (packet 'j' takes '*seq + j').  A packet to be segmented needs
+/* Readies 'packet', which carries offload flags and is packet 'i' of a
+ * batch of 'size' that takes sequence numbers from '*seq' on (packet 'j'
+ * takes '*seq + j'), and pushes the header of 'ctx' on it if it is to be
+ * segmented.  A packet sent whole has its checksums computed and its
+ * flags cleared, and its header is left to the caller.  A packet to be
+ * segmented needs
  * one sequence number per segment: a new block is reserved for its
  * segments and the rest of the batch, and '*seq' is moved so that the
  * packets after it take their numbers from that block (the rest of the old
@@ -171,9 +228,7 @@ push_offloaded(struct push_ctx *ctx, struct dp_packet *packet, size_t i,
         ctx->path_mtu = gre_offload_path_mtu(ctx->data, &ctx->plan);
     }
     n = gre_offload_tx_prepare(packet, &ctx->plan, ctx->path_mtu, &mss);
-    if (n == 1) {
-        gre_push_header(packet, ctx->data, &ctx->plan, *seq + i, ctx->ts);
-    } else if (n > 1) {
+    if (n > 1) {
         first = reserve_seq(ctx, n + (size - i - 1));
         *seq = first + n - (i + 1);
         push_segmented(ctx, packet, first, mss);
@@ -197,7 +252,9 @@ gre_dp_push_batch(const struct gre_type *type, const char *name,
     odp_port_t out_port;
     struct dp_packet *packet;
     uint64_t work = tx_work_flags();
+    struct dp_packet *extra[NETDEV_MAX_BURST];
     uint32_t seq, n_ok = 0;
+    size_t n_extra = 0;
     uint64_t bytes = 0;
     ovs_be32 ts;
 
@@ -227,13 +284,56 @@ gre_dp_push_batch(const struct gre_type *type, const char *name,
                 dp_packet_delete(packet);
                 continue;
             }
-            n_ok += n - 1;
-        } else {
-            gre_push_header(packet, data, &p, seq + i, ts);
+            if (n > 1) {
+                n_ok += n;
+                pkt_metadata_init(&packet->md, out_port);
+                dp_packet_batch_refill(batch, packet, i);
+                continue;
+            }
+            /* Sent whole: its checksums are done, its header is not. */
         }
+        if (OVS_UNLIKELY(ctx.mss_clamp)) {
+            gre_pmtud_clamp_mss(ctx.port, packet, data, &ctx.plan,
+                                MAX(push_underlay_mtu(&ctx, packet), 0));
+        }
+        if (OVS_UNLIKELY(dp_packet_size(packet) > ctx.fit)
+            && push_too_big(&ctx, packet)) {
+            struct dp_packet *out[NETDEV_MAX_BURST];
+            size_t n, room;
+
+            /* Room for fragments: what the batch holds even if every
+             * packet after this one is kept. */
+            room = (NETDEV_MAX_BURST - (size - i - 1)
+                    - dp_packet_batch_size(batch) - n_extra);
+            bytes -= dp_packet_size(packet);
+            n = gre_pmtud_too_big(ctx.port, &ctx.key, data, &ctx.plan,
+                                  ctx.underlay_mtu, packet, out, room);
+            if (!n) {
+                continue;
+            }
+            bytes += dp_packet_size(out[0]);
+            packet = out[0];
+            for (size_t j = 1; j < n; j++) {
+                bytes += dp_packet_size(out[j]);
+                extra[n_extra++] = out[j];
+            }
+        }
+        gre_push_header(packet, data, &p, seq + i, ts);
         n_ok++;
         pkt_metadata_init(&packet->md, out_port);
         dp_packet_batch_refill(batch, packet, i);
+    }
+
+    if (OVS_UNLIKELY(n_extra)) {
+        /* The other fragments, after every packet of the batch, with
+         * numbers after theirs. */
+        seq = reserve_seq(&ctx, n_extra);
+        for (i = 0; i < n_extra; i++) {
+            gre_push_header(extra[i], data, &p, seq + i, ts);
+            pkt_metadata_init(&extra[i]->md, out_port);
+            dp_packet_batch_add(batch, extra[i]);
+        }
+        n_ok += n_extra;
     }
 
     if (n_ok && ctx.port) {

@@ -635,7 +635,8 @@ gso_one(struct dp_packet *p, uint64_t ol_flags, int mtu,
 
 /* Returns true if one of the packets in 'batch' needs work in software
  * before a port whose offloads are 'netdev_ol_flags' can send it (see
- * gre_offload_send()). */
+ * gre_offload_send()), or if the batch mixes packets in DPDK memory with
+ * others. */
 bool
 gre_offload_send_needed(const struct dp_packet_batch *batch,
                         const struct netdev *netdev)
@@ -644,11 +645,23 @@ gre_offload_send_needed(const struct dp_packet_batch *batch,
     bool send_all = gre_offload_get_ovs()->send_all;
     int mtu = 0;
     struct dp_packet *p;
+#ifdef DPDK_NETDEV
+    bool dpdk = (!dp_packet_batch_is_empty(batch)
+                 && batch->packets[0]->source == DPBUF_DPDK);
+#endif
 
     DP_PACKET_BATCH_FOR_EACH (i, p, batch) {
         uint64_t flags = *dp_packet_ol_flags_ptr(p);
         struct gre_layout lay;
 
+#ifdef DPDK_NETDEV
+        /* A batch that mixes packets in DPDK memory with others (the
+         * fragments of the push, for example) is split: OVS 3.1's
+         * netdev-dpdk judges a whole batch by its first packet. */
+        if (OVS_UNLIKELY((p->source == DPBUF_DPDK) != dpdk)) {
+            return true;
+        }
+#endif
         if (OVS_LIKELY(!(flags & GSO_TX_FLAGS))) {
             continue;
         }

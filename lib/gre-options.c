@@ -511,12 +511,67 @@ format_erspan_hwid(const struct gre_options *o, struct smap *args)
                         &o->erspan_hwid, "0x%"PRIx32);
 }
 
+/* The smallest MSS mss_clamp may set: what RFC 879 lets every IPv4
+ * host send, less the 40 bytes RFC 6691 allows for options. */
+#define MSS_CLAMP_MIN 88
+
+static void
+parse_pmtud(struct parse_ctx *ctx, const char *value)
+{
+    if (!strcmp(value, "true")) {
+        ctx->opts->pmtud = true;
+    } else if (!strcmp(value, "false")) {
+        ctx->opts->pmtud = false;
+    } else {
+        complain(ctx, "invalid pmtud %s (true or false)", value);
+    }
+}
+
+static void
+format_pmtud(const struct gre_options *o, struct smap *args)
+{
+    if (!o->pmtud) {
+        smap_add(args, "pmtud", "false");
+    }
+}
+
+static void
+parse_mss_clamp(struct parse_ctx *ctx, const char *value)
+{
+    unsigned long long mss;
+
+    if (!strcmp(value, "true")) {
+        ctx->opts->mss_clamp_auto = true;
+    } else if (!strcmp(value, "false")) {
+        ctx->opts->mss_clamp_auto = false;
+        ctx->opts->mss_clamp = 0;
+    } else if (parse_number(value, 10, UINT16_MAX, &mss)
+               && mss >= MSS_CLAMP_MIN) {
+        ctx->opts->mss_clamp = mss;
+    } else {
+        complain(ctx, "invalid mss_clamp %s (true, false or a number of "
+                 "bytes from %d to 65535)", value, MSS_CLAMP_MIN);
+    }
+}
+
+static void
+format_mss_clamp(const struct gre_options *o, struct smap *args)
+{
+    if (o->mss_clamp_auto) {
+        smap_add(args, "mss_clamp", "true");
+    } else if (o->mss_clamp) {
+        smap_add_format(args, "mss_clamp", "%"PRIu16, o->mss_clamp);
+    }
+}
+
 /* Which port types an option applies to. */
 enum option_scope {
     FOR_ALL,                    /* Every GRE-family type. */
     FOR_CSUM,                   /* Types with 'has_csum'. */
     FOR_SEQ,                    /* Types with 'has_seq'. */
     FOR_ERSPAN,                 /* ERSPAN types. */
+    FOR_GRE,                    /* gre and ip6gre: the types whose packets
+                                 * are a sender's own, not mirrored. */
     FOR_ALL_WITH_SRV6,          /* Every type, if the dialect has SRv6. */
 };
 
@@ -565,6 +620,9 @@ static const struct option options[] = {
     OPTION("erspan_hwid", FOR_ERSPAN, parse_erspan_hwid,
            format_erspan_hwid),
 
+    OPTION("pmtud", FOR_GRE, parse_pmtud, format_pmtud),
+    OPTION("mss_clamp", FOR_GRE, parse_mss_clamp, format_mss_clamp),
+
     OPTION("key", FOR_ALL, parse_key, format_keys),
     OPTION("in_key", FOR_ALL, parse_in_key, NULL),
     OPTION("out_key", FOR_ALL, parse_out_key, NULL),
@@ -590,6 +648,8 @@ option_applies(const struct option *opt, const struct gre_type *type)
         return type->has_seq;
     case FOR_ERSPAN:
         return type->kind == GRE_KIND_ERSPAN;
+    case FOR_GRE:
+        return type->kind == GRE_KIND_GRE;
     case FOR_ALL_WITH_SRV6:
         return dialect.srv6;
     }
@@ -642,6 +702,7 @@ gre_options_default(struct gre_options *opts)
 {
     memset(opts, 0, sizeof *opts);
     opts->df_default = true;
+    opts->pmtud = true;
     opts->ttl = GRE_DEFAULT_TTL;
     opts->pt_mode = NETDEV_PT_LEGACY_L2;
 }

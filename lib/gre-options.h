@@ -84,6 +84,16 @@ struct gre_options {
     bool in_seq;                /* Require and check sequence numbers. */
     bool in_csum;               /* Require GRE checksums. */
 
+    /* Path MTU (see gre-mtu.h).  'pmtud': a packet too big for the
+     * tunnel that may not be fragmented is answered with an ICMP error
+     * (otherwise it is sent whole, as Open vSwitch sends it).
+     * 'mss_clamp': the largest TCP MSS a SYN entering the tunnel may
+     * announce, 0 for none; with 'mss_clamp_auto' it follows the tunnel
+     * MTU. */
+    bool pmtud;
+    bool mss_clamp_auto;
+    uint16_t mss_clamp;
+
     /* ERSPAN: the version (1 for type II, 2 for type III), the type II
      * index, the type III direction and hardware ID. */
     struct gre_erspan_field erspan_ver;

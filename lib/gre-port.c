@@ -20,6 +20,7 @@
 
 #include <string.h>
 
+#include "gre-mtu.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/shash.h"
 #include "ovs-rcu.h"
@@ -135,6 +136,8 @@ gre_port_create(const char *name, const struct gre_type *type)
     gre_stats_init(&port->stats);
     atomic_init(&port->tx_seq, 0);
     atomic_init(&port->rx_seq, 0);
+    ovs_mutex_init(&port->icmp_mutex);
+    token_bucket_init(&port->icmp_bucket, 1, 50);
 
     ovs_mutex_lock(&ports_mutex);
     port->node = shash_add(&ports, name, port);
@@ -148,6 +151,7 @@ gre_port_free(struct gre_port *port)
     free(ovsrcu_get_protected(struct gre_options *, &port->opts));
     free(port->config_error);
     free(port->name);
+    ovs_mutex_destroy(&port->icmp_mutex);
     free(port);
 }
 
@@ -382,6 +386,19 @@ gre_port_lookup_tx(const struct gre_port_key *k)
     return e ? e->port : NULL;
 }
 
+/* Returns true if 'port' may send one more ICMP error now, and takes it
+ * from its rate limit.  Safe to call from several threads at once. */
+bool
+gre_port_icmp_allowed(struct gre_port *port)
+{
+    bool allowed;
+
+    ovs_mutex_lock(&port->icmp_mutex);
+    allowed = token_bucket_withdraw(&port->icmp_bucket, 1);
+    ovs_mutex_unlock(&port->icmp_mutex);
+    return allowed;
+}
+
 #define RX_SEQ_VALID (UINT64_C(1) << 32)
 
 /* Decides whether 'port', which checks sequence numbers, accepts a packet
@@ -429,17 +446,61 @@ format_drops(struct ds *s, const struct gre_stats_snapshot *snap)
     ds_put_cstr(s, any ? "\n" : " none\n");
 }
 
+/* Appends to 's' what a port of 'type' configured as 'opts' costs, and
+ * the tunnel MTU that leaves, by 'route_mtu'. */
 static void
-format_port(struct ds *s, const struct gre_port *port)
+format_mtu(struct ds *s, const struct gre_type *type,
+           const struct gre_options *opts, gre_route_mtu_func *route_mtu)
+{
+    bool ipv6;
+    int overhead = gre_mtu_overhead(type, opts, &ipv6);
+    char dev[16];
+    int mtu;
+
+    ds_put_format(s, "  mtu: overhead=%d", overhead);
+    if (opts->remote_ip_flow) {
+        ds_put_cstr(s, " tunnel=per remote (remote_ip=flow)\n");
+        return;
+    }
+    mtu = route_mtu(&opts->remote_ip, (opts->egress_pkt_mark_set
+                                       ? opts->egress_pkt_mark : 0), dev);
+    if (mtu) {
+        ds_put_format(s, " tunnel=%d (%s %d)\n", mtu - overhead, dev, mtu);
+    } else {
+        ds_put_cstr(s, " tunnel=unknown (no route to remote_ip)\n");
+    }
+}
+
+/* Appends to 's' the events of 'snap' that are not zero, if any. */
+static void
+format_events(struct ds *s, const struct gre_stats_snapshot *snap)
+{
+    bool any = false;
+
+    for (int i = 0; i < GRE_N_EVENTS; i++) {
+        if (snap->events[i]) {
+            ds_put_format(s, "%s %s=%"PRIu64, any ? "" : "  pmtu:",
+                          gre_event_name(i), snap->events[i]);
+            any = true;
+        }
+    }
+    if (any) {
+        ds_put_char(s, '\n');
+    }
+}
+
+static void
+format_port(struct ds *s, const struct gre_port *port,
+            gre_route_mtu_func *route_mtu)
     OVS_REQUIRES(ports_mutex)
 {
+    const struct gre_options *opts
+        = ovsrcu_get_protected(struct gre_options *, &port->opts);
     struct gre_stats_snapshot snap;
     struct smap config = SMAP_INITIALIZER(&config);
     const struct smap_node **nodes;
 
-    gre_options_format(port->type,
-                       ovsrcu_get_protected(struct gre_options *, &port->opts),
-                       &config);
+    gre_options_format(port->type, opts, &config);
     nodes = smap_sort(&config);
     ds_put_format(s, "%s: type=%s\n  config:", port->name, port->type->name);
     for (size_t i = 0; i < smap_count(&config); i++) {
@@ -448,6 +509,7 @@ format_port(struct ds *s, const struct gre_port *port)
     ds_put_char(s, '\n');
     free(nodes);
     smap_destroy(&config);
+    format_mtu(s, port->type, opts, route_mtu);
 
     gre_stats_read(&port->stats, &snap);
     ds_put_format(s, "  tx: packets=%"PRIu64" bytes=%"PRIu64"\n",
@@ -455,25 +517,27 @@ format_port(struct ds *s, const struct gre_port *port)
     ds_put_format(s, "  rx: packets=%"PRIu64" bytes=%"PRIu64"\n",
                   snap.rx_packets, snap.rx_bytes);
     format_drops(s, &snap);
+    format_events(s, &snap);
 }
 
 /* Appends to 's' a description of the port called 'name', or of every port
- * and then the per-type drops if 'name' is NULL. */
+ * and then the per-type drops if 'name' is NULL.  'route_mtu' finds the
+ * underlay's MTU. */
 void
-gre_port_show(struct ds *s, const char *name)
+gre_port_show(struct ds *s, const char *name, gre_route_mtu_func *route_mtu)
 {
     ovs_mutex_lock(&ports_mutex);
     if (name) {
         const struct gre_port *port = shash_find_data(&ports, name);
 
         if (port) {
-            format_port(s, port);
+            format_port(s, port, route_mtu);
         }
     } else {
         const struct shash_node **nodes = shash_sort(&ports);
 
         for (size_t i = 0; i < shash_count(&ports); i++) {
-            format_port(s, nodes[i]->data);
+            format_port(s, nodes[i]->data, route_mtu);
         }
         free(nodes);
 

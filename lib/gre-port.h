@@ -41,6 +41,8 @@
 #include "openvswitch/types.h"
 #include "ovs-atomic.h"
 #include "ovs-rcu.h"
+#include "ovs-thread.h"
+#include "openvswitch/token-bucket.h"
 
 struct ds;
 struct shash_node;
@@ -63,6 +65,11 @@ struct gre_port {
      * RX_SEQ_VALID | the next expected sequence number. */
     atomic_uint64_t rx_seq;
     struct shash_node *node;            /* In the table's name index. */
+
+    /* ICMP errors for packets too big for the tunnel (gre-mtu.h), rate
+     * limited as Linux limits ICMP: 1000 a second, bursts of 50. */
+    struct ovs_mutex icmp_mutex;
+    struct token_bucket icmp_bucket OVS_GUARDED_BY(icmp_mutex);
 };
 
 /* The addresses and key of a packet, as the table matches them. */
@@ -94,11 +101,18 @@ struct gre_port *gre_port_lookup_rx(const struct gre_port_key *,
                                     struct gre_port_policy *,
                                     bool *pt_mismatch);
 bool gre_port_seq_accept(struct gre_port *, uint32_t seq);
+bool gre_port_icmp_allowed(struct gre_port *);
 struct gre_port *gre_port_lookup_tx(const struct gre_port_key *);
 
 struct gre_stats *gre_type_stats(const struct gre_type *);
 
-void gre_port_show(struct ds *, const char *name);
+/* Returns the MTU of the interface by which the route to 'dst' with mark
+ * 'mark' leaves, and stores its name in 'dev', or returns 0 if there is no
+ * route or the interface is not known. */
+typedef int gre_route_mtu_func(const struct in6_addr *dst, uint32_t mark,
+                               char dev[16]);
+
+void gre_port_show(struct ds *, const char *name, gre_route_mtu_func *);
 bool gre_port_exists(const char *name);
 
 #endif /* gre-port.h */

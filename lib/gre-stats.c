@@ -38,6 +38,34 @@ static const enum gre_drop_kind drop_kinds[GRE_N_DROPS] = {
 #undef GRE_DROP
 };
 
+static const char *const event_names[GRE_N_EVENTS] = {
+#define GRE_EVENT(ENUM, NAME, DESC) [GRE_EVENT_##ENUM] = NAME,
+    GRE_EVENTS
+#undef GRE_EVENT
+};
+
+static const char *const event_descriptions[GRE_N_EVENTS] = {
+#define GRE_EVENT(ENUM, NAME, DESC) [GRE_EVENT_##ENUM] = DESC,
+    GRE_EVENTS
+#undef GRE_EVENT
+};
+
+/* Returns the counter name of event 'event'. */
+const char *
+gre_event_name(enum gre_event event)
+{
+    ovs_assert(event < GRE_N_EVENTS);
+    return event_names[event];
+}
+
+/* Returns a sentence that says when event 'event' is counted. */
+const char *
+gre_event_description(enum gre_event event)
+{
+    ovs_assert(event < GRE_N_EVENTS);
+    return event_descriptions[event];
+}
+
 /* Returns the counter name of drop reason 'drop'. */
 const char *
 gre_drop_name(enum gre_drop drop)
@@ -73,6 +101,9 @@ gre_stats_init(struct gre_stats *stats)
     for (int i = 0; i < GRE_N_DROPS; i++) {
         atomic_init(&stats->drops[i], 0);
     }
+    for (int i = 0; i < GRE_N_EVENTS; i++) {
+        atomic_init(&stats->events[i], 0);
+    }
 }
 
 /* Copies the counters of 'stats' into 'snap'. */
@@ -87,6 +118,9 @@ gre_stats_read(const struct gre_stats *stats_, struct gre_stats_snapshot *snap)
     atomic_read_relaxed(&stats->rx_bytes, &snap->rx_bytes);
     for (int i = 0; i < GRE_N_DROPS; i++) {
         atomic_read_relaxed(&stats->drops[i], &snap->drops[i]);
+    }
+    for (int i = 0; i < GRE_N_EVENTS; i++) {
+        atomic_read_relaxed(&stats->events[i], &snap->events[i]);
     }
 }
 

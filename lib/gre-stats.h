@@ -83,7 +83,42 @@ enum gre_drop_kind {
     GRE_DROP(TX_OFFLOAD, "tx_offload", TX_DROPPED,                         \
              "a packet to send asks for segmentation or a checksum that "  \
              "cannot be done in software (not TCP or UDP over IPv4 or "    \
-             "IPv6, or malformed)")
+             "IPv6, or malformed)")                                       \
+    GRE_DROP(TOO_BIG, "too_big", TX_DROPPED,                               \
+             "a packet to send is larger than the tunnel MTU and may not "  \
+             "be fragmented (IPv4 with DF, IPv6, or not IP); for IP an "   \
+             "ICMP error goes back to its sender (see icmp_too_big)")      \
+    GRE_DROP(FRAG_NO_ROOM, "frag_no_room", TX_DROPPED,                     \
+             "a packet to send is larger than the tunnel MTU and its "     \
+             "fragments do not fit in the datapath's batch")
+
+/* Events that are no drops.  GRE_EVENT(ENUM, name, description). */
+#define GRE_EVENTS                                                        \
+    GRE_EVENT(ICMP_TOO_BIG, "icmp_too_big",                               \
+              "ICMP Fragmentation Needed or ICMPv6 Packet Too Big "       \
+              "messages sent back into the bridge for packets larger "    \
+              "than the tunnel MTU")                                      \
+    GRE_EVENT(ICMP_RATELIMITED, "icmp_ratelimited",                       \
+              "such messages not sent: over the port's rate limit, or "   \
+              "too many waiting to enter the bridge")                     \
+    GRE_EVENT(FRAGMENTED, "fragmented",                                   \
+              "inner IPv4 packets without DF fragmented to fit the "      \
+              "tunnel MTU")                                               \
+    GRE_EVENT(FRAGMENTS, "fragments",                                     \
+              "the fragments those packets became")                       \
+    GRE_EVENT(MSS_CLAMPED, "mss_clamped",                                 \
+              "TCP SYN and SYN-ACK segments whose MSS option was lowered "\
+              "(mss_clamp)")
+
+enum gre_event {
+#define GRE_EVENT(ENUM, NAME, DESC) GRE_EVENT_##ENUM,
+    GRE_EVENTS
+#undef GRE_EVENT
+    GRE_N_EVENTS
+};
+
+const char *gre_event_name(enum gre_event);
+const char *gre_event_description(enum gre_event);
 
 enum gre_drop {
 #define GRE_DROP(ENUM, NAME, KIND, DESC) GRE_DROP_##ENUM,
@@ -105,6 +140,7 @@ struct gre_stats {
     atomic_uint64_t rx_packets;
     atomic_uint64_t rx_bytes;         /* Inner bytes, after the pop. */
     atomic_uint64_t drops[GRE_N_DROPS];
+    atomic_uint64_t events[GRE_N_EVENTS];
 };
 
 /* A plain copy of 'struct gre_stats'. */
@@ -114,6 +150,7 @@ struct gre_stats_snapshot {
     uint64_t rx_packets;
     uint64_t rx_bytes;
     uint64_t drops[GRE_N_DROPS];
+    uint64_t events[GRE_N_EVENTS];
 };
 
 void gre_stats_init(struct gre_stats *);

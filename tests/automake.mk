@@ -19,6 +19,7 @@ TESTSUITE_AT = \
 	tests/gre-decap.at \
 	tests/gre-flow.at \
 	tests/gre-show.at \
+	tests/gre-pmtu.at \
 	tests/gre-rx.at \
 	tests/gre-pcap.at \
 	tests/gre-offload.at \
@@ -51,7 +52,7 @@ tests_test_offload_SOURCES = tests/test-offload.c \
 	$(OVSGRE_LIB_SOURCES) $(OVSGRE_DP_SOURCES)
 tests_test_offload_LDADD = $(OVS_BUILDDIR)/lib/libopenvswitch.la
 EXTRA_tests_test_offload_DEPENDENCIES = $(OVS_STAMP)
-EXTRA_DIST += tests/offload-ref.py
+EXTRA_DIST += tests/offload-ref.py tests/pmtu-ref.py
 
 # test-loop: the main-loop shortcuts of vswitchd/ovs-loop.c on real
 # sockets, linked with the same wrapping as ovs-vswitchd.

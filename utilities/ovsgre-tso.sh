@@ -39,8 +39,18 @@
 #          With OVSGRE_UNDERLAY_MTU (default 1500) above 1500, also checks
 #          that the underlay carried packets larger than 1500 bytes: the
 #          segments follow the MTU of the route to the remote endpoint.
+#        ovsgre-tso.sh BUILDDIR pmtu TYPE [OPTION=VALUE...]
+#          ovs-gre's daemon with TSO off, a TYPE tunnel with the given
+#          options and VMs with MTU 1500: VM a's 'ping -M do' with a
+#          packet one byte above the tunnel MTU must fail with the ICMP
+#          error and leave the tunnel MTU in VM a's route cache ('ip route
+#          get'), one at the tunnel MTU must pass, and 64 MB over TCP must
+#          arrive intact, without a black hole.  With mss_clamp=true among
+#          the options the SYNs must have been clamped and no ICMP error
+#          needed.
 #
-# Run as root.  Needs iperf3, ethtool and tc (bench) and python3.
+# Run as root.  Needs iperf3, ethtool and tc (bench), ping (pmtu) and
+# python3.
 
 set -e -o pipefail
 
@@ -184,7 +194,7 @@ setup() {
     done
     ip link add ul-a netns "$(ns_of a)" type veth \
         peer name ul-b netns "$(ns_of b)"
-    mtu=$((underlay_mtu - $(overhead "$type" "$@")))
+    mtu=${vm_mtu:-$((underlay_mtu - $(overhead "$type" "$@")))}
     for h in a b; do
         ip -n "$(ns_of "$h")" link set "ul-$h" mtu "$underlay_mtu" up
         start_ovs "$h" "$vswitchd" "userspace-tso-enable=$tso"
@@ -386,10 +396,8 @@ bench() {
 
 # Sends 64 MB from VM a to VM b over TCP and checks the SHA-256 of what
 # arrived against what was sent.
-stream() {
-    local type=${1:?stream needs a tunnel type} sent got
-    shift
-    setup "$ours" true "$stream_gro" "$type" "$@"
+transfer() {
+    local sent got
     # Both ends give up after 5 minutes, so that nothing is left waiting
     # if the other end fails.
     on vm-b timeout 300 python3 -c '
@@ -424,9 +432,16 @@ print(h.hexdigest())' "${overlay[b]}")
     got=$(cat "$(rundir vm-b)/got")
     echo "sent $sent"
     echo "got  $got"
+    [ "$sent" = "$got" ] || { echo "transfer: bytes differ" >&2; exit 1; }
+}
+
+stream() {
+    local type=${1:?stream needs a tunnel type}
+    shift
+    setup "$ours" true "$stream_gro" "$type" "$@"
+    transfer
     on a ovs-appctl gre/show
     on b ovs-appctl gre/show
-    [ "$sent" = "$got" ] || { echo "stream: bytes differ" >&2; exit 1; }
     on a ovs-appctl gre/show | grep -q 'segmented: [1-9]' || {
         echo "stream: host a segmented nothing" >&2
         exit 1
@@ -458,6 +473,62 @@ print(h.hexdigest())' "${overlay[b]}")
     echo "stream: 64 MB intact through $type"
 }
 
+# Path MTU discovery across a TYPE $1 tunnel with options $2...: see the
+# usage above.
+pmtu() {
+    local type=${1:?pmtu needs a tunnel type} tmtu out clamp=false
+    shift
+    case " $* " in *" mss_clamp=true "*) clamp=true ;; esac
+    tmtu=$((underlay_mtu - $(overhead "$type" "$@")))
+    vm_mtu=1500
+    setup "$ours" false off "$type" "$@"
+
+    if [ "$clamp" = false ]; then
+        out=$(on vm-a ping -M "do" -c 2 -i 0.5 -W 1 -s $((tmtu + 1 - 28)) \
+                  "${overlay[b]}" 2>&1 || true)
+        echo "$out"
+        echo "$out" | grep -q -e "mtu = $tmtu" -e "mtu=$tmtu" || {
+            echo "pmtu: no ICMP error with MTU $tmtu for a packet one" \
+                 "byte over" >&2
+            exit 1
+        }
+        out=$(on vm-a ip route get "${overlay[b]}")
+        echo "$out"
+        echo "$out" | grep -q "mtu $tmtu" || {
+            echo "pmtu: VM a's route cache does not have MTU $tmtu" >&2
+            exit 1
+        }
+        on vm-a ping -M "do" -c 1 -W 2 -s $((tmtu - 28)) "${overlay[b]}" \
+            >/dev/null || {
+            echo "pmtu: a packet at the tunnel MTU did not pass" >&2
+            exit 1
+        }
+        # A new connection starts from the MTU the route cache learned;
+        # clear it, so that the transfer below has to learn it again.
+        on vm-a ip route flush cache
+    fi
+
+    transfer
+    on a ovs-appctl gre/show
+    on b ovs-appctl gre/show
+    if [ "$clamp" = true ]; then
+        on a ovs-appctl gre/show tun0 | grep -q 'mss_clamped=[1-9]' || {
+            echo "pmtu: host a clamped no SYN" >&2
+            exit 1
+        }
+        if on a ovs-appctl gre/show tun0 | grep -q 'icmp_too_big='; then
+            echo "pmtu: ICMP errors despite mss_clamp" >&2
+            exit 1
+        fi
+    else
+        on a ovs-appctl gre/show tun0 | grep -q 'icmp_too_big=[1-9]' || {
+            echo "pmtu: host a sent no ICMP error" >&2
+            exit 1
+        }
+    fi
+    echo "pmtu: 64 MB intact through $type${1:+ $*}"
+}
+
 if [ "$(id -u)" != 0 ]; then
     echo "ovsgre-tso.sh: run as root (namespaces, veth, tap)" >&2
     exit 1
@@ -480,5 +551,6 @@ down)
     ;;
 bench) buf_raise; bench "$@" ;;
 stream) buf_raise; stream "$@" ;;
+pmtu) buf_raise; pmtu "$@" ;;
 *) echo "ovsgre-tso.sh: unknown mode $mode" >&2; exit 2 ;;
 esac

@@ -21,15 +21,23 @@
 #include <errno.h>
 #include <string.h>
 
+#include "dp-packet.h"
+#include "dpif.h"
+#include "flow.h"
 #include "gre-dp.h"
 #include "gre-header.h"
 #include "gre-options.h"
+#include "gre-pmtud.h"
 #include "gre-port.h"
 #include "gre-stats.h"
 #include "gre-type.h"
 #include "gre-vport.h"
+#include "netlink.h"
+#include "odp-netlink.h"
+#include "openvswitch/ofpbuf.h"
 #include "openvswitch/vlog.h"
 #include "smap.h"
+#include "sset.h"
 #include "util.h"
 
 VLOG_DEFINE_THIS_MODULE(gre_provider);
@@ -248,4 +256,118 @@ gre_provider_destruct(struct netdev *netdev)
     gre_port_destroy(gre_vport_port(netdev));
     gre_vport_set_port(netdev, NULL);
     gre_vport_destruct(netdev);
+}
+
+/* The main loop. */
+
+/* Returns the userspace datapath that has datapath port 'port_no' named
+ * 'dpif_port', opened for the caller to close, or NULL.  Every userspace
+ * datapath type ("netdev", and "dummy" in tests) is searched; the kernel's
+ * is not, since its ports are not ovs-gre's. */
+static struct dpif *
+open_dpif_with_port(const char *dpif_port, odp_port_t port_no)
+{
+    struct sset types = SSET_INITIALIZER(&types);
+    struct dpif *found = NULL;
+    const char *type;
+
+    dp_enumerate_types(&types);
+    SSET_FOR_EACH (type, &types) {
+        struct sset names = SSET_INITIALIZER(&names);
+        const char *name;
+
+        if (!strcmp(type, "system") || dp_enumerate_names(type, &names)) {
+            sset_destroy(&names);
+            continue;
+        }
+        SSET_FOR_EACH (name, &names) {
+            struct dpif_port dport;
+            struct dpif *dpif;
+
+            if (dpif_open(name, type, &dpif)) {
+                continue;
+            }
+            if (!dpif_port_query_by_name(dpif, dpif_port, &dport)) {
+                bool match = dport.port_no == port_no;
+
+                dpif_port_destroy(&dport);
+                if (match) {
+                    found = dpif;
+                    break;
+                }
+            }
+            dpif_close(dpif);
+        }
+        sset_destroy(&names);
+        if (found) {
+            break;
+        }
+    }
+    sset_destroy(&types);
+    return found;
+}
+
+/* Runs 'icmp', an ICMP error the push made, through the datapath from the
+ * tunnel's datapath port in its metadata, as if that port had just
+ * decapsulated it: the bridge's flows for the tunnel port carry it to the
+ * sender. */
+static void
+inject_icmp(struct dp_packet *icmp)
+{
+    odp_port_t port_no = icmp->md.in_port.odp_port;
+    uint64_t stub[64 / 8];
+    struct dpif_execute execute;
+    struct ofpbuf actions;
+    struct dpif *dpif = NULL;
+    struct flow flow;
+    int error;
+
+    for (int i = 0; i < GRE_N_TYPES && !dpif; i++) {
+        dpif = open_dpif_with_port(gre_types[i].dpif_port, port_no);
+    }
+    if (!dpif) {
+        VLOG_WARN_RL(&rl, "no datapath has port %"PRIu32" for an ICMP "
+                     "error: dropped", odp_to_u32(port_no));
+        return;
+    }
+
+    /* Recirculation with ID 0 is what the tnl_pop action does with a
+     * packet it has decapsulated. */
+    ofpbuf_use_stub(&actions, stub, sizeof stub);
+    nl_msg_put_u32(&actions, OVS_ACTION_ATTR_RECIRC, 0);
+    flow_extract(icmp, &flow);
+    memset(&execute, 0, sizeof execute);
+    execute.actions = actions.data;
+    execute.actions_len = actions.size;
+    execute.flow = &flow;
+    execute.packet = icmp;
+    error = dpif_execute(dpif, &execute);
+    if (error) {
+        VLOG_WARN_RL(&rl, "%s: cannot send an ICMP error into the bridge "
+                     "(%s)", dpif_name(dpif), ovs_strerror(error));
+    }
+    ofpbuf_uninit(&actions);
+    dpif_close(dpif);
+}
+
+/* 'run': sends into the bridges the ICMP errors that the datapath threads
+ * queued for packets too big for their tunnels (gre-pmtud.h).  OVS calls
+ * it for each of ovs-gre's classes from the main loop; the first call
+ * empties the queue. */
+void
+gre_provider_run(const struct netdev_class *class OVS_UNUSED)
+{
+    struct dp_packet *icmp;
+
+    while ((icmp = gre_pmtud_next_icmp())) {
+        inject_icmp(icmp);
+        dp_packet_delete(icmp);
+    }
+}
+
+/* 'wait': wakes the main loop when an ICMP error is queued. */
+void
+gre_provider_wait(const struct netdev_class *class OVS_UNUSED)
+{
+    gre_pmtud_wait();
 }

@@ -32,6 +32,7 @@
 
 struct dp_packet;
 struct netdev;
+struct netdev_class;
 
 int gre_provider_set_config(struct netdev *, const struct smap *args,
                             char **errp);
@@ -49,6 +50,8 @@ int gre_provider_get_stats(const struct netdev *, struct netdev_stats *);
 int gre_provider_get_custom_stats(const struct netdev *,
                                   struct netdev_custom_stats *);
 void gre_provider_destruct(struct netdev *);
+void gre_provider_run(const struct netdev_class *);
+void gre_provider_wait(const struct netdev_class *);
 
 /* The members of a 'struct netdev_class' that implement a GRE-family
  * tunnel, but for 'pop_header', which is one per type (OVS does not tell
@@ -60,7 +63,9 @@ void gre_provider_destruct(struct netdev *);
     .push_header = gre_provider_push_header,                    \
     .get_stats = gre_provider_get_stats,                        \
     .get_custom_stats = gre_provider_get_custom_stats,          \
-    .destruct = gre_provider_destruct
+    .destruct = gre_provider_destruct,                          \
+    .run = gre_provider_run,                                    \
+    .wait = gre_provider_wait
 
 const char *gre_provider_config_error(const struct netdev *);
 

@@ -1,0 +1,140 @@
+#! /usr/bin/python3
+# Packets for ovs-gre's path MTU tests, and their expected results, written
+# with scapy.
+#
+# usage: pmtu-ref.py frame FAMILY SIZE [df|nodf] [l3] [vlan]
+#            prints in hex an inner packet of SIZE bytes of IP (FAMILY 4 or
+#            6): UDP from 198.51.100.1 to 198.51.100.2 (2001:db8:1::1 to
+#            2001:db8:1::2), in an Ethernet frame from 50:54:00:00:00:01 to
+#            50:54:00:00:00:02 (with VLAN 10 if "vlan") unless "l3".
+#        pmtu-ref.py icmp HEX MTU [l3]
+#            prints the ICMP Fragmentation Needed or ICMPv6 Packet Too Big
+#            that the sender of the frame HEX must get for tunnel MTU MTU:
+#            swapped addresses, 576 or 1280 bytes at most, checksums as
+#            scapy computes them.
+#        pmtu-ref.py frags HEX MTU [l3]
+#            prints the fragments (one hex line each) of the IPv4 packet in
+#            frame HEX that fit in MTU bytes, as RFC 791 cuts them.
+#        pmtu-ref.py syn FAMILY MSS [synack]
+#            prints a TCP SYN (or SYN-ACK) over IP of FAMILY in an Ethernet
+#            frame, whose MSS option is MSS at an odd offset (after a NOP).
+#        pmtu-ref.py check-syn HEX MSS
+#            the TCP segment in the frame HEX must announce MSS and have a
+#            correct checksum; prints "ok".
+
+import sys
+
+from scapy.all import (ICMP, IP, TCP, UDP, Dot1Q, Ether, ICMPv6PacketTooBig,
+                       IPv6, Raw, fragment)
+
+SRC_MAC = "50:54:00:00:00:01"
+DST_MAC = "50:54:00:00:00:02"
+ADDRS = {4: ("198.51.100.1", "198.51.100.2"),
+         6: ("2001:db8:1::1", "2001:db8:1::2")}
+
+
+def l2(vlan):
+    eth = Ether(src=SRC_MAC, dst=DST_MAC)
+    return eth / Dot1Q(vlan=10) if vlan else eth
+
+
+def frame(family, size, df, l3, vlan):
+    src, dst = ADDRS[family]
+    if family == 4:
+        ip = IP(src=src, dst=dst, id=0x1234, flags="DF" if df else 0)
+        payload = size - 20 - 8
+    else:
+        ip = IPv6(src=src, dst=dst)
+        payload = size - 40 - 8
+    pkt = ip / UDP(sport=1000, dport=2000) / Raw(bytes(
+        (i % 251 for i in range(payload))))
+    return pkt if l3 else l2(vlan) / pkt
+
+
+def split(hexstr, l3):
+    data = bytes.fromhex(hexstr)
+    if l3:
+        return None, data
+    n = 14
+    while data[n - 2:n] in (b"\x81\x00", b"\x88\xa8"):
+        n += 4
+    return data[:n], data[n:]
+
+
+def reversed_l2(head):
+    # The same header with source and destination exchanged.
+    return head[6:12] + head[0:6] + head[12:]
+
+
+def icmp(hexstr, mtu, l3):
+    head, ip = split(hexstr, l3)
+    if ip[0] >> 4 == 4:
+        orig = IP(ip)
+        err = (IP(src=orig.dst, dst=orig.src, tos=0xc0, ttl=64, id=0)
+               / ICMP(type=3, code=4, nexthopmtu=mtu)
+               / Raw(ip[:576 - 28]))
+    else:
+        orig = IPv6(ip)
+        err = (IPv6(src=orig.dst, dst=orig.src, hlim=64)
+               / ICMPv6PacketTooBig(mtu=mtu) / Raw(ip[:1280 - 48]))
+    err = bytes(err)
+    return err if head is None else reversed_l2(head) + err
+
+
+def frags(hexstr, mtu, l3):
+    head, ip = split(hexstr, l3)
+    out = []
+    for f in fragment(IP(ip), fragsize=(mtu - 20) & ~7):
+        del f.chksum
+        b = bytes(f)
+        out.append(b if head is None else head + b)
+    return out
+
+
+def tcp_syn(family, mss, synack):
+    src, dst = ADDRS[family]
+    ip = IP(src=src, dst=dst) if family == 4 else IPv6(src=src, dst=dst)
+    # One NOP first puts the MSS value at an odd offset: the incremental
+    # checksum must handle it.
+    tcp = TCP(sport=40000, dport=80, flags="SA" if synack else "S",
+              seq=1000, ack=2000 if synack else 0,
+              options=[("NOP", None), ("MSS", mss), ("NOP", None),
+                       ("NOP", None), ("NOP", None), ("WScale", 7)])
+    return l2(False) / ip / tcp
+
+
+def check_syn(hexstr, mss):
+    pkt = Ether(bytes.fromhex(hexstr))
+    tcp = pkt[TCP]
+    got = dict(o for o in tcp.options if o[0] == "MSS").get("MSS")
+    if got != mss:
+        sys.exit("MSS is %s, not %d" % (got, mss))
+    csum = tcp.chksum
+    del tcp.chksum
+    ref = pkt.__class__(bytes(pkt))[TCP].chksum
+    if csum != ref:
+        sys.exit("TCP checksum %#06x, should be %#06x" % (csum, ref))
+    print("ok")
+
+
+def main(argv):
+    cmd, args = argv[1], argv[2:]
+    if cmd == "frame":
+        print(bytes(frame(int(args[0]), int(args[1]), "nodf" not in args,
+                          "l3" in args, "vlan" in args)).hex())
+    elif cmd == "icmp":
+        print(icmp(args[0], int(args[1]), "l3" in args).hex())
+    elif cmd == "frags":
+        for f in frags(args[0], int(args[1]), "l3" in args):
+            print(f.hex())
+    elif cmd == "syn":
+        print(bytes(tcp_syn(int(args[0]), int(args[1]),
+                            "synack" in args)).hex())
+    elif cmd == "check-syn":
+        check_syn(args[0], int(args[1]))
+    else:
+        sys.exit("unknown command %s" % cmd)
+
+
+if __name__ == "__main__":
+    main(sys.argv)
