@@ -29,6 +29,7 @@
 #include "gre-options.h"
 #include "gre-pmtud.h"
 #include "gre-port.h"
+#include "gre-reasm.h"
 #include "gre-rx-same.h"
 #include "gre-stats.h"
 #include "gre-type.h"
@@ -36,6 +37,7 @@
 #include "odp-netlink.h"
 #include "openvswitch/vlog.h"
 #include "packets.h"
+#include "timeval.h"
 #include "userspace-tso.h"
 #include "util.h"
 
@@ -525,6 +527,18 @@ pop_one(const struct gre_type *type, struct dp_packet *packet,
     return packet;
 }
 
+/* Returns true if 'packet' is a fragment of an outer IPv4 packet, which
+ * the tunnel port map sends to the pop too (see gre-classes.c). */
+static bool
+outer_fragment(const struct dp_packet *packet)
+{
+    const struct ip_header *ip = dp_packet_l3(packet);
+
+    return (ip && dp_packet_size(packet) >= packet->l3_ofs + IP_HEADER_LEN
+            && IP_VER(ip->ip_ihl_ver) == 4
+            && IP_IS_FRAGMENT(ip->ip_frag_off));
+}
+
 /* Runs the datapath's tnl_pop action on 'batch', received on the shared
  * datapath port of 'type': decapsulates every packet in place and drops
  * (deleting and counting) every packet that is malformed, that no port
@@ -546,7 +560,15 @@ gre_dp_pop_batch(const struct gre_type *type, struct dp_packet_batch *batch)
         struct gre_port *port;
         const uint8_t *l3;
 
-        if (OVS_UNLIKELY(aggregate)) {
+        if (OVS_UNLIKELY(outer_fragment(packet))) {
+            packet = gre_reasm_ipv4(packet, gre_type_stats(type),
+                                    time_msec());
+            if (!packet) {
+                continue;
+            }
+            aggregate = false;
+            packet = pop_one(type, packet, &cache, NULL, &port);
+        } else if (OVS_UNLIKELY(aggregate)) {
             /* See gre-offload.h.  The same-header path would check the
              * GRE checksum. */
             packet = pop_one(type, packet, &cache, NULL, &port);

@@ -544,13 +544,19 @@ gre_port_show(struct ds *s, const char *name, gre_route_mtu_func *route_mtu)
         for (int i = 0; i < GRE_N_TYPES; i++) {
             struct gre_stats_snapshot snap;
 
+            bool events = false;
+
             gre_stats_read(&type_stats[i], &snap);
+            for (int j = 0; j < GRE_N_EVENTS; j++) {
+                events = events || snap.events[j];
+            }
             if (gre_stats_count_kind(&snap, GRE_RX_ERROR)
                 || gre_stats_count_kind(&snap, GRE_RX_DROPPED)
-                || gre_stats_count_kind(&snap, GRE_TX_DROPPED)) {
+                || gre_stats_count_kind(&snap, GRE_TX_DROPPED) || events) {
                 ds_put_format(s, "%s: datapath port of type %s\n",
                               gre_types[i].dpif_port, gre_types[i].name);
                 format_drops(s, &snap);
+                format_events(s, &snap);
             }
         }
     }

@@ -69,7 +69,7 @@ struct gre_port {
     /* ICMP errors for packets too big for the tunnel (gre-mtu.h), rate
      * limited as Linux limits ICMP: 1000 a second, bursts of 50. */
     struct ovs_mutex icmp_mutex;
-    struct token_bucket icmp_bucket OVS_GUARDED_BY(icmp_mutex);
+    struct token_bucket icmp_bucket;    /* Under icmp_mutex. */
 };
 
 /* The addresses and key of a packet, as the table matches them. */

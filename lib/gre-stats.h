@@ -84,6 +84,21 @@ enum gre_drop_kind {
              "a packet to send asks for segmentation or a checksum that "  \
              "cannot be done in software (not TCP or UDP over IPv4 or "    \
              "IPv6, or malformed)")                                       \
+    GRE_DROP(FRAG_BAD, "frag_bad", RX_ERROR,                               \
+             "a fragment of an outer IPv4 packet is malformed: cut short, "\
+             "or not the last and not a multiple of 8 bytes")             \
+    GRE_DROP(FRAG_OVERLAP, "frag_overlap", RX_ERROR,                       \
+             "a fragment overlaps another of its datagram, or disagrees "  \
+             "with its end (RFC 5722): the whole datagram is dropped")     \
+    GRE_DROP(FRAG_TOO_BIG, "frag_too_big", RX_ERROR,                       \
+             "the fragments of a datagram reach beyond 65535 bytes")       \
+    GRE_DROP(FRAG_TOO_MANY, "frag_too_many", RX_ERROR,                     \
+             "a datagram comes in more than 64 fragments")                 \
+    GRE_DROP(FRAG_TIMEOUT, "frag_timeout", RX_DROPPED,                     \
+             "a fragmented datagram was still incomplete after 30 s")      \
+    GRE_DROP(FRAG_EVICTED, "frag_evicted", RX_DROPPED,                     \
+             "an incomplete fragmented datagram, the oldest, was evicted " \
+             "to keep reassembly within 4 MB and 1024 datagrams")          \
     GRE_DROP(TOO_BIG, "too_big", TX_DROPPED,                               \
              "a packet to send is larger than the tunnel MTU and may not "  \
              "be fragmented (IPv4 with DF, IPv6, or not IP); for IP an "   \
@@ -106,6 +121,9 @@ enum gre_drop_kind {
               "tunnel MTU")                                               \
     GRE_EVENT(FRAGMENTS, "fragments",                                     \
               "the fragments those packets became")                       \
+    GRE_EVENT(REASSEMBLED, "reassembled",                                 \
+              "outer IPv4 packets reassembled from fragments before the " \
+              "pop")                                                      \
     GRE_EVENT(MSS_CLAMPED, "mss_clamped",                                 \
               "TCP SYN and SYN-ACK segments whose MSS option was lowered "\
               "(mss_clamp)")

@@ -38,6 +38,7 @@
 #include "gre-header.h"
 #include "gre-dp.h"
 #include "gre-options.h"
+#include "gre-reasm.h"
 #include "gre-port.h"
 #include "gre-type.h"
 #include "openvswitch/flow.h"
@@ -81,10 +82,12 @@ add_port(const char *name, enum gre_type_index type, const char *args[])
     }
 }
 
-/* Forgets the receive sequence state of every port. */
+/* Forgets the receive sequence state of every port, and the fragments
+ * held for reassembly. */
 static void
 reset_seq(void)
 {
+    gre_reasm_flush();
     for (size_t i = 0; i < n_seq_ports; i++) {
         gre_port_configure(seq_ports[i], &seq_opts[i]);
     }

@@ -15,6 +15,16 @@
 #        pmtu-ref.py frags HEX MTU [l3]
 #            prints the fragments (one hex line each) of the IPv4 packet in
 #            frame HEX that fit in MTU bytes, as RFC 791 cuts them.
+#        pmtu-ref.py outer-frags HEX SIZE [ORDER] [id=N] [count=N]
+#            prints the fragments (one hex line each) of the GRE packet
+#            (key 42, from 192.0.2.2 to 192.0.2.1) carrying the frame HEX,
+#            cut so that each has SIZE bytes of payload at most.  ORDER is
+#            "in" (default), "reversed", "twice" (each fragment twice in a
+#            row), "overlap" (the second fragment starts 8 bytes early),
+#            "nolast" (the last one left out), "first" (the first one
+#            only) or "huge" (the last one moved to an offset that ends
+#            beyond 65535 bytes).  With count=N, the same for N datagrams
+#            with identifications from id=N (default 7) on.
 #        pmtu-ref.py syn FAMILY MSS [synack]
 #            prints a TCP SYN (or SYN-ACK) over IP of FAMILY in an Ethernet
 #            frame, whose MSS option is MSS at an odd offset (after a NOP).
@@ -24,8 +34,8 @@
 
 import sys
 
-from scapy.all import (ICMP, IP, TCP, UDP, Dot1Q, Ether, ICMPv6PacketTooBig,
-                       IPv6, Raw, fragment)
+from scapy.all import (GRE, ICMP, IP, TCP, UDP, Dot1Q, Ether,
+                       ICMPv6PacketTooBig, IPv6, Raw, fragment)
 
 SRC_MAC = "50:54:00:00:00:01"
 DST_MAC = "50:54:00:00:00:02"
@@ -91,6 +101,42 @@ def frags(hexstr, mtu, l3):
     return out
 
 
+def outer_frags(hexstr, size, order, ident):
+    outer = (Ether(src="f8:bc:12:44:34:b6", dst="aa:55:aa:55:00:00")
+             / IP(src="192.0.2.2", dst="192.0.2.1", id=ident, proto=47)
+             / GRE(key_present=1, key=42, proto=0x6558)
+             / Raw(bytes.fromhex(hexstr)))
+    frags = fragment(outer[IP], fragsize=size)
+    if order == "overlap":
+        # The second fragment takes the last 8 bytes of the first too.
+        first = bytes(frags[0].payload)
+        second = bytes(frags[1].payload)
+        f = frags[1]
+        f.frag -= 1
+        f.remove_payload()
+        f.add_payload(Raw(first[-8:] + second))
+    out = []
+    for f in frags:
+        del f.chksum
+        del f.len
+        out.append(bytes(Ether(src="f8:bc:12:44:34:b6",
+                               dst="aa:55:aa:55:00:00") / f))
+    if order == "reversed":
+        out.reverse()
+    elif order == "twice":
+        out = [f for f in out for _ in (0, 1)]
+    elif order == "nolast":
+        out = out[:-1]
+    elif order == "first":
+        out = out[:1]
+    elif order == "huge":
+        last = IP(out[-1][14:])
+        last.frag = (65535 - 20 - len(last.payload) + 8) // 8 + 1
+        del last.chksum
+        out[-1] = out[-1][:14] + bytes(last)
+    return out
+
+
 def tcp_syn(family, mss, synack):
     src, dst = ADDRS[family]
     ip = IP(src=src, dst=dst) if family == 4 else IPv6(src=src, dst=dst)
@@ -127,6 +173,15 @@ def main(argv):
     elif cmd == "frags":
         for f in frags(args[0], int(args[1]), "l3" in args):
             print(f.hex())
+    elif cmd == "outer-frags":
+        order = next((a for a in args[2:] if "=" not in a), "in")
+        ident = int(next((a[3:] for a in args[2:] if a.startswith("id=")),
+                         7))
+        count = int(next((a[6:] for a in args[2:]
+                          if a.startswith("count=")), 1))
+        for i in range(count):
+            for f in outer_frags(args[0], int(args[1]), order, ident + i):
+                print(f.hex())
     elif cmd == "syn":
         print(bytes(tcp_syn(int(args[0]), int(args[1]),
                             "synack" in args)).hex())

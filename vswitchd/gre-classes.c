@@ -62,6 +62,7 @@
 #include <string.h>
 
 #include "dp-packet.h"
+#include "flow.h"
 #include "gre-appctl.h"
 #include "gre-dp.h"
 #include "gre-dpdk.h"
@@ -73,6 +74,7 @@
 #include "gre-vport-class.h"
 #include "gre-vport.h"
 #include "netdev-provider.h"
+#include "odp-util.h"
 #include "ofproto/ofproto-provider.h"
 #include "openvswitch/vlog.h"
 #include "ovs-thread.h"
@@ -143,6 +145,8 @@ int __real_netdev_send(struct netdev *, int qid, struct dp_packet_batch *,
                        bool concurrent_txq);
 int __wrap_netdev_send(struct netdev *, int qid, struct dp_packet_batch *,
                        bool concurrent_txq);
+odp_port_t __real_tnl_port_map_lookup(struct flow *, struct flow_wildcards *);
+odp_port_t __wrap_tnl_port_map_lookup(struct flow *, struct flow_wildcards *);
 int __real_ofproto_vport_get_status(const struct ofproto *, ofp_port_t,
                                     char **errp);
 int __wrap_ofproto_vport_get_status(const struct ofproto *, ofp_port_t,
@@ -209,6 +213,32 @@ __wrap_netdev_send(struct netdev *netdev, int qid,
                                 __real_netdev_send);
     }
     return __real_netdev_send(netdev, qid, batch, concurrent_txq);
+}
+
+/* The tunnel port map, which tells the translation of a packet for a
+ * bridge's local port whether to decapsulate it (tnl_pop) instead: OVS's
+ * matches only unfragmented packets ("No fragments support" in
+ * lib/tnl-ports.c).  A fragment of an IPv4 GRE packet that would be a
+ * tunnel's, were it whole, goes to the tunnel's datapath port too, whose
+ * pop reassembles it first (lib/gre-reasm.h).  Only GRE-family tunnels
+ * use IP protocol 47, so the port found is ovs-gre's.  The flow's nw_frag
+ * is the fragment's again once the lookup returns, and stays matched
+ * exactly, so that unfragmented packets keep their own datapath flows. */
+odp_port_t
+__wrap_tnl_port_map_lookup(struct flow *flow, struct flow_wildcards *wc)
+{
+    odp_port_t port = __real_tnl_port_map_lookup(flow, wc);
+
+    if (port == ODPP_NONE && flow->dl_type == htons(ETH_TYPE_IP)
+        && flow->nw_proto == IPPROTO_GRE
+        && flow->nw_frag & FLOW_NW_FRAG_ANY) {
+        uint8_t nw_frag = flow->nw_frag;
+
+        flow->nw_frag = 0;
+        port = __real_tnl_port_map_lookup(flow, wc);
+        flow->nw_frag = nw_frag;
+    }
+    return port;
 }
 
 /* The bridge's status refresh: reports a refused configuration of one of

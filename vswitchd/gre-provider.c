@@ -29,15 +29,18 @@
 #include "gre-options.h"
 #include "gre-pmtud.h"
 #include "gre-port.h"
+#include "gre-reasm.h"
 #include "gre-stats.h"
 #include "gre-type.h"
 #include "gre-vport.h"
 #include "netlink.h"
 #include "odp-netlink.h"
 #include "openvswitch/ofpbuf.h"
+#include "openvswitch/poll-loop.h"
 #include "openvswitch/vlog.h"
 #include "smap.h"
 #include "sset.h"
+#include "timeval.h"
 #include "util.h"
 
 VLOG_DEFINE_THIS_MODULE(gre_provider);
@@ -351,9 +354,10 @@ inject_icmp(struct dp_packet *icmp)
 }
 
 /* 'run': sends into the bridges the ICMP errors that the datapath threads
- * queued for packets too big for their tunnels (gre-pmtud.h).  OVS calls
- * it for each of ovs-gre's classes from the main loop; the first call
- * empties the queue. */
+ * queued for packets too big for their tunnels (gre-pmtud.h), and drops
+ * the fragmented datagrams whose reassembly timed out (gre-reasm.h).  OVS
+ * calls it for each of ovs-gre's classes from the main loop; the first
+ * call does the work. */
 void
 gre_provider_run(const struct netdev_class *class OVS_UNUSED)
 {
@@ -363,11 +367,19 @@ gre_provider_run(const struct netdev_class *class OVS_UNUSED)
         inject_icmp(icmp);
         dp_packet_delete(icmp);
     }
+    gre_reasm_expire(time_msec());
 }
 
-/* 'wait': wakes the main loop when an ICMP error is queued. */
+/* 'wait': wakes the main loop when an ICMP error is queued, and once a
+ * second while datagrams wait for fragments. */
 void
 gre_provider_wait(const struct netdev_class *class OVS_UNUSED)
 {
+    struct gre_reasm_usage u;
+
     gre_pmtud_wait();
+    gre_reasm_usage(&u);
+    if (u.n_dgrams) {
+        poll_timer_wait(1000);
+    }
 }
