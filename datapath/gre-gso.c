@@ -33,6 +33,7 @@
 #include "gre-gso-mbuf.h"
 #include "gre-header.h"
 #include "gre-layout.h"
+#include "gre-pmtud.h"
 #include "gre-wire.h"
 #include "odp-netlink.h"
 #include "netdev-provider.h"
@@ -67,28 +68,12 @@ int
 gre_offload_path_mtu(const struct ovs_action_push_tnl *data,
                      const struct gre_push_plan *plan)
 {
-    const uint8_t *ip = (const uint8_t *) data->header + plan->lay.l3;
     char out_dev[IFNAMSIZ];
-    struct in6_addr dst, src = in6addr_any, gw;
-    struct netdev *netdev;
-    int mtu = 0;
+    struct in6_addr dst;
+    int mtu;
 
-    if (plan->lay.ipv6) {
-        memcpy(&dst, &ALIGNED_CAST(const struct ovs_16aligned_ip6_hdr *,
-                                   ip)->ip6_dst, sizeof dst);
-    } else {
-        in6_addr_set_mapped_ipv4(&dst, get_16aligned_be32(
-            &ALIGNED_CAST(const struct ip_header *, ip)->ip_dst));
-    }
-    if (ovs_router_lookup(0, &dst, out_dev, &src, &gw)) {
-        netdev = netdev_from_name(out_dev);
-        if (netdev) {
-            if (netdev_get_mtu(netdev, &mtu)) {
-                mtu = 0;
-            }
-            netdev_close(netdev);
-        }
-    }
+    gre_pmtud_template_dst(data, plan, &dst);
+    mtu = gre_pmtud_route_mtu(&dst, 0, out_dev);
     return mtu >= 576 ? mtu : GRE_OFFLOAD_UNDERLAY_MTU;
 }
 

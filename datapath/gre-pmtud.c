@@ -90,6 +90,23 @@ gre_pmtud_route_mtu(const struct in6_addr *dst, uint32_t mark,
     return mtu > 0 ? mtu : 0;
 }
 
+/* Stores in 'dst' the outer destination of the header template in 'data',
+ * laid out as 'plan' says (IPv4 mapped for IPv4). */
+void
+gre_pmtud_template_dst(const struct ovs_action_push_tnl *data,
+                       const struct gre_push_plan *plan, struct in6_addr *dst)
+{
+    const uint8_t *ip = (const uint8_t *) data->header + plan->lay.l3;
+
+    if (plan->lay.ipv6) {
+        memcpy(dst, &ALIGNED_CAST(const struct ovs_16aligned_ip6_hdr *,
+                                  ip)->ip6_dst, sizeof *dst);
+    } else {
+        in6_addr_set_mapped_ipv4(dst, get_16aligned_be32(
+            &ALIGNED_CAST(const struct ip_header *, ip)->ip_dst));
+    }
+}
+
 /* Returns the MTU of the underlay for the header template in 'data', laid
  * out as 'plan' says, routed with 'mark': that of the interface by which
  * the route to its outer destination leaves, or 0 if it is not known. */
@@ -97,19 +114,12 @@ int
 gre_pmtud_underlay_mtu(const struct ovs_action_push_tnl *data,
                        const struct gre_push_plan *plan, uint32_t mark)
 {
-    const uint8_t *ip = (const uint8_t *) data->header + plan->lay.l3;
     struct mtu_cache *cache = mtu_cache_get();
     struct mtu_cache_entry *e;
     long long int now = time_msec();
     struct in6_addr dst;
 
-    if (plan->lay.ipv6) {
-        memcpy(&dst, &ALIGNED_CAST(const struct ovs_16aligned_ip6_hdr *,
-                                   ip)->ip6_dst, sizeof dst);
-    } else {
-        in6_addr_set_mapped_ipv4(&dst, get_16aligned_be32(
-            &ALIGNED_CAST(const struct ip_header *, ip)->ip_dst));
-    }
+    gre_pmtud_template_dst(data, plan, &dst);
 
     e = &cache->entries[hash_bytes(&dst, sizeof dst, mark)
                         % MTU_CACHE_SIZE];

@@ -54,6 +54,8 @@ struct ovs_action_push_tnl;
 
 struct in6_addr;
 
+void gre_pmtud_template_dst(const struct ovs_action_push_tnl *,
+                            const struct gre_push_plan *, struct in6_addr *);
 int gre_pmtud_route_mtu(const struct in6_addr *dst, uint32_t mark,
                         char out_dev[16]);
 int gre_pmtud_underlay_mtu(const struct ovs_action_push_tnl *,
