@@ -255,8 +255,9 @@ gre_dp_push_batch(const struct gre_type *type, const char *name,
     struct dp_packet *packet;
     uint64_t work = tx_work_flags();
     struct dp_packet *extra[NETDEV_MAX_BURST];
+    struct dp_packet *pushed[NETDEV_MAX_BURST];
     uint32_t seq, n_ok = 0;
-    size_t n_extra = 0;
+    size_t n_extra = 0, n_pushed = 0;
     uint64_t bytes = 0;
     ovs_be32 ts;
 
@@ -302,14 +303,37 @@ gre_dp_push_batch(const struct gre_type *type, const char *name,
             && push_too_big(&ctx, packet)) {
             struct dp_packet *out[NETDEV_MAX_BURST];
             size_t n, room;
+            bool outer;
 
             /* Room for fragments: what the batch holds even if every
              * packet after this one is kept. */
             room = (NETDEV_MAX_BURST - (size - i - 1)
-                    - dp_packet_batch_size(batch) - n_extra);
+                    - dp_packet_batch_size(batch) - n_extra - n_pushed);
             bytes -= dp_packet_size(packet);
             n = gre_pmtud_too_big(ctx.port, &ctx.key, data, &ctx.plan,
-                                  ctx.underlay_mtu, packet, out, room);
+                                  ctx.underlay_mtu, packet, out, room,
+                                  &outer);
+            if (outer) {
+                /* Fragments of the outer packet, counted as it is. */
+                size_t inner_size = dp_packet_size(packet);
+
+                gre_push_header(packet, data, &p, seq + i, ts);
+                n = gre_pmtud_fragment_outer(ctx.port, &ctx.plan,
+                                             ctx.underlay_mtu, packet, out,
+                                             room);
+                if (!n) {
+                    continue;
+                }
+                bytes += inner_size;
+                for (size_t j = 1; j < n; j++) {
+                    pushed[n_pushed++] = out[j];
+                }
+                n_ok++;
+                packet = out[0];
+                pkt_metadata_init(&packet->md, out_port);
+                dp_packet_batch_refill(batch, packet, i);
+                continue;
+            }
             if (!n) {
                 continue;
             }
@@ -336,6 +360,10 @@ gre_dp_push_batch(const struct gre_type *type, const char *name,
             dp_packet_batch_add(batch, extra[i]);
         }
         n_ok += n_extra;
+    }
+    for (i = 0; i < n_pushed; i++) {
+        pkt_metadata_init(&pushed[i]->md, out_port);
+        dp_packet_batch_add(batch, pushed[i]);
     }
 
     if (n_ok && ctx.port) {
@@ -527,16 +555,45 @@ pop_one(const struct gre_type *type, struct dp_packet *packet,
     return packet;
 }
 
-/* Returns true if 'packet' is a fragment of an outer IPv4 packet, which
- * the tunnel port map sends to the pop too (see gre-classes.c). */
-static bool
-outer_fragment(const struct dp_packet *packet)
-{
-    const struct ip_header *ip = dp_packet_l3(packet);
+/* What the tunnel port map sends to the pop besides whole GRE packets
+ * (see gre-classes.c). */
+enum outer_kind {
+    OUTER_GRE,                  /* Anything else: the pop's to judge. */
+    OUTER_FRAGMENT,             /* A fragment of an IPv4 or IPv6 packet. */
+    OUTER_ICMP,                 /* An ICMP or ICMPv6 message. */
+};
 
-    return (ip && dp_packet_size(packet) >= packet->l3_ofs + IP_HEADER_LEN
-            && IP_VER(ip->ip_ihl_ver) == 4
-            && IP_IS_FRAGMENT(ip->ip_frag_off));
+/* Tells what 'packet' is, by its outer IP header. */
+static enum outer_kind
+outer_kind(const struct dp_packet *packet)
+{
+    const uint8_t *l3 = dp_packet_l3(packet);
+    size_t avail;
+
+    if (!l3) {
+        return OUTER_GRE;
+    }
+    avail = dp_packet_size(packet) - packet->l3_ofs;
+    if (avail >= IP_HEADER_LEN && IP_VER(l3[0]) == 4) {
+        const struct ip_header *ip = ALIGNED_CAST(const struct ip_header *,
+                                                  l3);
+
+        if (OVS_LIKELY(ip->ip_proto == IPPROTO_GRE
+                       && !IP_IS_FRAGMENT(ip->ip_frag_off))) {
+            return OUTER_GRE;
+        }
+        return (IP_IS_FRAGMENT(ip->ip_frag_off) ? OUTER_FRAGMENT
+                : ip->ip_proto == IPPROTO_ICMP ? OUTER_ICMP : OUTER_GRE);
+    }
+    if (avail >= IPV6_HEADER_LEN && l3[0] >> 4 == 6) {
+        uint8_t nxt = ALIGNED_CAST(const struct ovs_16aligned_ip6_hdr *,
+                                   l3)->ip6_nxt;
+
+        return (OVS_LIKELY(nxt == IPPROTO_GRE) ? OUTER_GRE
+                : nxt == IPPROTO_FRAGMENT ? OUTER_FRAGMENT
+                : nxt == IPPROTO_ICMPV6 ? OUTER_ICMP : OUTER_GRE);
+    }
+    return OUTER_GRE;
 }
 
 /* Runs the datapath's tnl_pop action on 'batch', received on the shared
@@ -560,9 +617,14 @@ gre_dp_pop_batch(const struct gre_type *type, struct dp_packet_batch *batch)
         struct gre_port *port;
         const uint8_t *l3;
 
-        if (OVS_UNLIKELY(outer_fragment(packet))) {
-            packet = gre_reasm_ipv4(packet, gre_type_stats(type),
-                                    time_msec());
+        enum outer_kind kind = outer_kind(packet);
+
+        if (OVS_UNLIKELY(kind != OUTER_GRE)) {
+            if (kind == OUTER_ICMP) {
+                gre_pmtud_rx_icmp(packet, gre_type_stats(type));
+                continue;
+            }
+            packet = gre_reasm(packet, gre_type_stats(type), time_msec());
             if (!packet) {
                 continue;
             }

@@ -62,8 +62,9 @@ static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 20);
 
 /* Returns the MTU of the interface by which the route to the outer
  * destination in header template 'data' (laid out as 'plan' says) leaves,
- * as Linux sizes a tunnel from its route's device; GRE_OFFLOAD_UNDERLAY_MTU
- * if there is no route or the interface is not known. */
+ * as Linux sizes a tunnel from its route's device, lowered by a path MTU
+ * learned from the underlay (gre-pmtud.h); GRE_OFFLOAD_UNDERLAY_MTU if
+ * neither is known. */
 int
 gre_offload_path_mtu(const struct ovs_action_push_tnl *data,
                      const struct gre_push_plan *plan)
@@ -73,7 +74,7 @@ gre_offload_path_mtu(const struct ovs_action_push_tnl *data,
     int mtu;
 
     gre_pmtud_template_dst(data, plan, &dst);
-    mtu = gre_pmtud_route_mtu(&dst, 0, out_dev);
+    mtu = gre_pmtud_path_mtu(&dst, 0, out_dev);
     return mtu >= 576 ? mtu : GRE_OFFLOAD_UNDERLAY_MTU;
 }
 

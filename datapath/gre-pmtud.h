@@ -25,8 +25,17 @@
  * thread and destination.  A packet whose outer IP packet would exceed it
  * is, on a gre or ip6gre port:
  *
- *   - an IPv4 packet without DF: fragmented, and each fragment pushed, so
- *     that the far end has nothing to reassemble;
+ *   - a packet that is not IPv6 and has no DF (an IPv4 packet without
+ *     DF, or not IP), if the port's outer header lets the underlay
+ *     fragment (IPv4 without DF: df_default=false): pushed, and the outer
+ *     packet fragmented (RFC 4459 section 3.1);
+ *
+ *   - otherwise, an IPv4 packet without DF: fragmented, and each fragment
+ *     pushed, so that the far end has nothing to reassemble;
+ *
+ *   - an IPv6 packet of at most 1280 bytes when the tunnel MTU is below
+ *     1280: pushed, and the outer packet fragmented, IPv4 or IPv6 (RFC
+ *     2473 section 7.1); a larger one is answered as too big for 1280;
  *
  *   - an IPv4 packet with DF, or an IPv6 packet: dropped, and an ICMP
  *     Fragmentation Needed or Packet Too Big with the tunnel MTU goes back
@@ -40,7 +49,12 @@
  *   - anything else: dropped.
  *
  * ERSPAN ports send every packet whole: their packets are mirrored
- * copies, whose senders must not hear of the mirror's MTU. */
+ * copies, whose senders must not hear of the mirror's MTU.
+ *
+ * The underlay's MTU is lowered by a path MTU learned from an ICMP
+ * Fragmentation Needed or Packet Too Big that a router on the way sent
+ * about one of our outer packets (gre_pmtud_rx_icmp()): per remote
+ * endpoint, for 10 minutes, never below 552 (IPv4) or 1280 (IPv6). */
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -65,11 +79,24 @@ size_t gre_pmtud_too_big(struct gre_port *, const struct gre_port_key *,
                          const struct ovs_action_push_tnl *,
                          const struct gre_push_plan *, int underlay_mtu,
                          struct dp_packet *, struct dp_packet **out,
-                         size_t max);
+                         size_t max, bool *outer);
+size_t gre_pmtud_fragment_outer(struct gre_port *,
+                                const struct gre_push_plan *,
+                                int underlay_mtu, struct dp_packet *,
+                                struct dp_packet **out, size_t max);
 
 void gre_pmtud_clamp_mss(struct gre_port *, struct dp_packet *,
                          const struct ovs_action_push_tnl *,
                          const struct gre_push_plan *, int underlay_mtu);
+
+int gre_pmtud_path_mtu(const struct in6_addr *dst, uint32_t mark,
+                       char out_dev[16]);
+int gre_pmtud_show_mtu(const struct in6_addr *dst, uint32_t mark,
+                       char out_dev[16], int *learned);
+void gre_pmtud_forget(void);
+
+struct gre_stats;
+void gre_pmtud_rx_icmp(struct dp_packet *, struct gre_stats *);
 
 struct dp_packet *gre_pmtud_next_icmp(void);
 void gre_pmtud_wait(void);

@@ -44,8 +44,6 @@
  * sends (RFC 1812 section 4.3.2.5). */
 #define TOS_INTERNETCONTROL 0xc0
 
-#define ICMP4_CODE_FRAG_NEEDED 4
-#define ICMP6_TYPE_PACKET_TOO_BIG 2
 
 /* Returns the number of bytes that a port of 'type' configured as 'opts'
  * puts in front of the inner IP packet: outer IP header, GRE header with
@@ -404,6 +402,68 @@ gre_mtu_fragment4(const struct dp_packet *p, const struct gre_mtu_inner *in,
         fip->ip_frag_off = htons(off);
         fip->ip_csum = 0;
         fip->ip_csum = csum(fip, hlen);
+
+        f->packet_type = p->packet_type;
+        frags[n] = f;
+        pos += len;
+    }
+    return n;
+}
+
+/* Fragments the IPv6 packet that starts 'l3' bytes into 'p' into IPv6
+ * packets of at most 'mtu' bytes (RFC 8200 section 4.5): each is a copy
+ * of 'p''s L2 and IPv6 header followed by a Fragment header with
+ * identification 'id' and a piece of everything after the IPv6 header, a
+ * multiple of 8 bytes but for the last.  Extension headers in front of the
+ * fragment header are not kept apart: 'p' is a packet the push made, whose
+ * IPv6 header is followed by GRE.  'p' is not changed.
+ *
+ * Stores the fragments, new packets of 'p''s packet type, in 'frags' and
+ * returns their number.  Returns 0 and makes none if 'p' is malformed, is
+ * a fragment already, or would take more than 'max' fragments. */
+size_t
+gre_mtu_fragment6(const struct dp_packet *p, size_t l3, int mtu,
+                  ovs_be32 id, struct dp_packet **frags, size_t max)
+{
+    const uint8_t *d = dp_packet_data(p);
+    const struct ovs_16aligned_ip6_hdr *ip6;
+    size_t payload, room, n, pos;
+
+    if (dp_packet_size(p) < l3 + IPV6_HEADER_LEN) {
+        return 0;
+    }
+    ip6 = ALIGNED_CAST(const struct ovs_16aligned_ip6_hdr *, d + l3);
+    payload = ntohs(ip6->ip6_plen);
+    if (ip6->ip6_nxt == IPPROTO_FRAGMENT
+        || payload > dp_packet_size(p) - l3 - IPV6_HEADER_LEN
+        || mtu < IPV6_HEADER_LEN + 8 + 8) {
+        return 0;
+    }
+    room = (mtu - IPV6_HEADER_LEN - sizeof (struct ovs_16aligned_ip6_frag))
+           & ~7;
+    n = payload <= room ? 1 : DIV_ROUND_UP(payload, room);
+    if (n > max) {
+        return 0;
+    }
+
+    for (pos = 0, n = 0; pos < payload || !n; n++) {
+        size_t len = MIN(room, payload - pos);
+        struct ovs_16aligned_ip6_hdr *fip6;
+        struct ovs_16aligned_ip6_frag *fh;
+        struct dp_packet *f;
+
+        f = dp_packet_new_with_headroom(l3 + IPV6_HEADER_LEN + sizeof *fh
+                                        + len, MTU_HEADROOM);
+        dp_packet_put(f, d, l3);
+        fip6 = dp_packet_put(f, ip6, IPV6_HEADER_LEN);
+        fh = dp_packet_put_zeros(f, sizeof *fh);
+        dp_packet_put(f, d + l3 + IPV6_HEADER_LEN + pos, len);
+
+        fip6->ip6_nxt = IPPROTO_FRAGMENT;
+        fip6->ip6_plen = htons(sizeof *fh + len);
+        fh->ip6f_nxt = ip6->ip6_nxt;
+        fh->ip6f_offlg = htons(pos | (pos + len < payload ? 1 : 0));
+        put_16aligned_be32(&fh->ip6f_ident, id);
 
         f->packet_type = p->packet_type;
         frags[n] = f;

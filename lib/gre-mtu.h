@@ -28,6 +28,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "openvswitch/types.h"
+
 struct dp_packet;
 struct gre_options;
 struct gre_type;
@@ -36,6 +38,11 @@ struct gre_type;
  * RFC 8200). */
 #define GRE_MTU_MIN_IPV4 552
 #define GRE_MTU_MIN_IPV6 1280
+
+/* ICMP Destination Unreachable's code for Fragmentation Needed (RFC 792),
+ * ICMPv6 Packet Too Big's type (RFC 4443). */
+#define ICMP4_CODE_FRAG_NEEDED 4
+#define ICMP6_TYPE_PACKET_TOO_BIG 2
 
 int gre_mtu_overhead(const struct gre_type *, const struct gre_options *,
                      bool *ipv6);
@@ -59,6 +66,9 @@ struct dp_packet *gre_mtu_icmp_too_big(const struct dp_packet *,
 size_t gre_mtu_fragment4(const struct dp_packet *,
                          const struct gre_mtu_inner *, int mtu,
                          struct dp_packet **frags, size_t max);
+
+size_t gre_mtu_fragment6(const struct dp_packet *, size_t l3, int mtu,
+                         ovs_be32 id, struct dp_packet **frags, size_t max);
 
 bool gre_mtu_clamp_mss(struct dp_packet *, const struct gre_mtu_inner *,
                        uint16_t mss, bool update_csum);

@@ -222,6 +222,7 @@ enum lookup_rules {
     RULES_RX,               /* Receive: by outer destination, source, key
                              * received and payload type. */
     RULES_RX_ANY_PAYLOAD,   /* As RULES_RX, but whatever the payload. */
+    RULES_ADDRESSES,        /* By outer addresses only. */
 };
 
 /* How exactly an entry matches a packet: the sum of the rules below that
@@ -322,6 +323,8 @@ match_entry(const struct port_entry *e, const struct gre_port_key *k,
         return match_rx_key(e, k, rank) && match_payload(e, k, rank);
     case RULES_RX_ANY_PAYLOAD:
         return match_rx_key(e, k, rank);
+    case RULES_ADDRESSES:
+        return true;
     }
     OVS_NOT_REACHED();
 }
@@ -374,6 +377,26 @@ gre_port_lookup_rx(const struct gre_port_key *k,
     }
     *policy = e->policy;
     return e->port;
+}
+
+/* Returns a port of kind GRE (or, if none, ERSPAN), over IPv6 if 'ipv6',
+ * that receives packets from 'remote' to 'local' (IPv4 mapped for IPv4)
+ * with whatever key and payload, or NULL if none does.  Any thread. */
+struct gre_port *
+gre_port_lookup_endpoints(bool ipv6, const struct in6_addr *local,
+                          const struct in6_addr *remote)
+{
+    struct gre_port_key k = {
+        .kind = GRE_KIND_GRE, .ipv6 = ipv6,
+        .local = *local, .remote = *remote,
+    };
+    const struct port_entry *e = lookup(&k, RULES_ADDRESSES);
+
+    if (!e) {
+        k.kind = GRE_KIND_ERSPAN;
+        e = lookup(&k, RULES_ADDRESSES);
+    }
+    return e ? e->port : NULL;
 }
 
 /* Returns the port that sends packets with the endpoints and key in 'k'
@@ -455,7 +478,7 @@ format_mtu(struct ds *s, const struct gre_type *type,
     bool ipv6;
     int overhead = gre_mtu_overhead(type, opts, &ipv6);
     char dev[16];
-    int mtu;
+    int mtu, learned;
 
     ds_put_format(s, "  mtu: overhead=%d", overhead);
     if (opts->remote_ip_flow) {
@@ -463,9 +486,16 @@ format_mtu(struct ds *s, const struct gre_type *type,
         return;
     }
     mtu = route_mtu(&opts->remote_ip, (opts->egress_pkt_mark_set
-                                       ? opts->egress_pkt_mark : 0), dev);
-    if (mtu) {
+                                       ? opts->egress_pkt_mark : 0), dev,
+                    &learned);
+    if (mtu && learned && learned < mtu) {
+        ds_put_format(s, " tunnel=%d (%s %d, path %d learned)\n",
+                      learned - overhead, dev, mtu, learned);
+    } else if (mtu) {
         ds_put_format(s, " tunnel=%d (%s %d)\n", mtu - overhead, dev, mtu);
+    } else if (learned) {
+        ds_put_format(s, " tunnel=%d (path %d learned)\n",
+                      learned - overhead, learned);
     } else {
         ds_put_cstr(s, " tunnel=unknown (no route to remote_ip)\n");
     }

@@ -103,14 +103,18 @@ struct gre_port *gre_port_lookup_rx(const struct gre_port_key *,
 bool gre_port_seq_accept(struct gre_port *, uint32_t seq);
 bool gre_port_icmp_allowed(struct gre_port *);
 struct gre_port *gre_port_lookup_tx(const struct gre_port_key *);
+struct gre_port *gre_port_lookup_endpoints(bool ipv6,
+                                           const struct in6_addr *local,
+                                           const struct in6_addr *remote);
 
 struct gre_stats *gre_type_stats(const struct gre_type *);
 
 /* Returns the MTU of the interface by which the route to 'dst' with mark
  * 'mark' leaves, and stores its name in 'dev', or returns 0 if there is no
- * route or the interface is not known. */
+ * route or the interface is not known.  Stores in '*learned' the path MTU
+ * to 'dst' learned from the underlay, or 0. */
 typedef int gre_route_mtu_func(const struct in6_addr *dst, uint32_t mark,
-                               char dev[16]);
+                               char dev[16], int *learned);
 
 void gre_port_show(struct ds *, const char *name, gre_route_mtu_func *);
 bool gre_port_exists(const char *name);

@@ -49,7 +49,8 @@ enum gre_drop_kind {
     GRE_DROP(IP_OPTIONS, "ip_options", RX_ERROR,                           \
              "the outer IPv4 header has options")                          \
     GRE_DROP(NOT_GRE, "not_gre", RX_ERROR,                                 \
-             "the outer IPv4 header's protocol is not GRE")                \
+             "the outer IP header's protocol (or an IPv6 fragment's next " \
+             "header) is not GRE")                                        \
     GRE_DROP(GRE_TRUNCATED, "gre_truncated", RX_ERROR,                     \
              "the GRE header is cut short")                                \
     GRE_DROP(GRE_VERSION, "gre_version", RX_ERROR,                         \
@@ -85,13 +86,15 @@ enum gre_drop_kind {
              "cannot be done in software (not TCP or UDP over IPv4 or "    \
              "IPv6, or malformed)")                                       \
     GRE_DROP(FRAG_BAD, "frag_bad", RX_ERROR,                               \
-             "a fragment of an outer IPv4 packet is malformed: cut short, "\
-             "or not the last and not a multiple of 8 bytes")             \
+             "a fragment of an outer IPv4 or IPv6 packet is malformed: "   \
+             "cut short, not the last and not a multiple of 8 bytes, or "  \
+             "(IPv6) its Fragment header does not follow the IPv6 header")\
     GRE_DROP(FRAG_OVERLAP, "frag_overlap", RX_ERROR,                       \
              "a fragment overlaps another of its datagram, or disagrees "  \
              "with its end (RFC 5722): the whole datagram is dropped")     \
     GRE_DROP(FRAG_TOO_BIG, "frag_too_big", RX_ERROR,                       \
-             "the fragments of a datagram reach beyond 65535 bytes")       \
+             "the fragments of a datagram reach beyond 65535 bytes (of "   \
+             "the IPv6 payload for IPv6)")                                \
     GRE_DROP(FRAG_TOO_MANY, "frag_too_many", RX_ERROR,                     \
              "a datagram comes in more than 64 fragments")                 \
     GRE_DROP(FRAG_TIMEOUT, "frag_timeout", RX_DROPPED,                     \
@@ -105,7 +108,10 @@ enum gre_drop_kind {
              "ICMP error goes back to its sender (see icmp_too_big)")      \
     GRE_DROP(FRAG_NO_ROOM, "frag_no_room", TX_DROPPED,                     \
              "a packet to send is larger than the tunnel MTU and its "     \
-             "fragments do not fit in the datapath's batch")
+             "fragments do not fit in the datapath's batch")               \
+    GRE_DROP(ICMP_NO_HOST, "icmp_no_host", RX_DROPPED,                     \
+             "an ICMP error for a tunnel endpoint could not be handed to " \
+             "the host: no route to the endpoint's internal interface")
 
 /* Events that are no drops.  GRE_EVENT(ENUM, name, description). */
 #define GRE_EVENTS                                                        \
@@ -119,11 +125,23 @@ enum gre_drop_kind {
     GRE_EVENT(FRAGMENTED, "fragmented",                                   \
               "inner IPv4 packets without DF fragmented to fit the "      \
               "tunnel MTU")                                               \
+    GRE_EVENT(OUTER_FRAGMENTED, "outer_fragmented",                       \
+              "packets sent in outer IP fragments: without DF through a " \
+              "port with df_default=false, or IPv6 packets of up to 1280 "\
+              "bytes when the tunnel MTU is below 1280")                  \
     GRE_EVENT(FRAGMENTS, "fragments",                                     \
-              "the fragments those packets became")                       \
+              "the fragments those packets became, inner or outer")       \
     GRE_EVENT(REASSEMBLED, "reassembled",                                 \
-              "outer IPv4 packets reassembled from fragments before the " \
-              "pop")                                                      \
+              "outer IPv4 and IPv6 packets reassembled from fragments "   \
+              "before the pop")                                           \
+    GRE_EVENT(PMTU_LEARNED, "pmtu_learned",                               \
+              "ICMP Fragmentation Needed or Packet Too Big messages from "\
+              "the underlay about the port's packets that lowered (or "   \
+              "held) the path MTU to its remote")                         \
+    GRE_EVENT(ICMP_IGNORED, "icmp_ignored",                               \
+              "such messages for a tunnel endpoint that quote no packet " \
+              "of a gre or ip6gre port, or that would not lower its path "\
+              "MTU: handed to the host, nothing learned")                 \
     GRE_EVENT(MSS_CLAMPED, "mss_clamped",                                 \
               "TCP SYN and SYN-ACK segments whose MSS option was lowered "\
               "(mss_clamp)")

@@ -124,7 +124,16 @@ fuzz-seeds:
 	for f in $(srcdir)/tests/pcap/*.pcap; do \
 	  $(PYTHON3) $(srcdir)/tests/pcap2hex.py $$f; \
 	  $(PYTHON3) $(srcdir)/tests/pcap2hex.py --to-port $$f; \
-	done | $(PYTHON3) -c 'import sys; [open("tests/fuzz-seeds/%04d" % i, "wb").write(bytes.fromhex(l.strip())) for i, l in enumerate(sys.stdin)]'
+	done > tests/fuzz-seeds.hex
+	ref="$(PYTHON3) $(srcdir)/tests/pmtu-ref.py"; \
+	inner=`$$ref frame 4 1400 nodf`; \
+	for args in "4 1400" "4 300 quote=24" "6 1400" "4 1400 key=43"; do \
+	  $$ref underlay-icmp $$args; \
+	done >> tests/fuzz-seeds.hex; \
+	$$ref outer-frags $$inner 600 >> tests/fuzz-seeds.hex; \
+	$$ref outer-frags $$inner 600 ipv6 >> tests/fuzz-seeds.hex
+	$(PYTHON3) -c 'import sys; [open("tests/fuzz-seeds/%04d" % i, "wb").write(bytes.fromhex(l.strip())) for i, l in enumerate(sys.stdin)]' < tests/fuzz-seeds.hex
+	rm -f tests/fuzz-seeds.hex
 
 check-fuzz: tests/fuzz-pop fuzz-seeds
 	$(MKDIR_P) tests/fuzz-corpus

@@ -38,10 +38,14 @@
 #include "gre-header.h"
 #include "gre-dp.h"
 #include "gre-options.h"
+#include "gre-pmtud.h"
 #include "gre-reasm.h"
 #include "gre-port.h"
 #include "gre-type.h"
+#include "netdev.h"
 #include "openvswitch/flow.h"
+#include "ovs-router.h"
+#include "seq.h"
 #include "ovs-rcu.h"
 #include "smap.h"
 #include "util.h"
@@ -82,12 +86,13 @@ add_port(const char *name, enum gre_type_index type, const char *args[])
     }
 }
 
-/* Forgets the receive sequence state of every port, and the fragments
- * held for reassembly. */
+/* Forgets the receive sequence state of every port, the fragments held
+ * for reassembly and the path MTUs learned. */
 static void
 reset_seq(void)
 {
     gre_reasm_flush();
+    gre_pmtud_forget();
     for (size_t i = 0; i < n_seq_ports; i++) {
         gre_port_configure(seq_ports[i], &seq_opts[i]);
     }
@@ -193,6 +198,14 @@ check_same_header_path(const uint8_t *data, size_t size)
 static void
 init_ports(void)
 {
+    /* The pop looks up routes for the ICMP errors it learns from.  The
+     * route table's exit hook signals the tunnel configuration's seq, which
+     * the datapath would have made. */
+    if (!tnl_conf_seq) {
+        tnl_conf_seq = seq_create();
+    }
+    ovs_router_disable_system_routing_table();
+    ovs_router_init();
     add_port("g1", GRE_TYPE_GRE, (const char *[]) {
         "remote_ip=192.0.2.2", "key=42", "in_seq=true", "in_csum=true",
         NULL });

@@ -546,8 +546,11 @@ main(int argc, char *argv[])
     vlog_set_levels(NULL, VLF_ANY_DESTINATION, VLL_OFF);
 
     /* What OVS's tunnel netdevs expect to exist: the datapath layer (its
-     * tunnel configuration sequence) and the routing table. */
+     * tunnel configuration sequence) and the routing table, without the
+     * host's routes: a route to a remote endpoint would give ovs-gre's
+     * push an MTU to fragment for, which OVS's push ignores. */
     struct sset dp_types = SSET_INITIALIZER(&dp_types);
+    ovs_router_disable_system_routing_table();
     dp_enumerate_types(&dp_types);
     sset_destroy(&dp_types);
     ovs_router_init();

@@ -80,7 +80,7 @@ gre_appctl_show(struct unixctl_conn *conn, int argc, const char *argv[],
         unixctl_command_reply_error(conn, "no such GRE-family port");
         return;
     }
-    gre_port_show(&s, argc > 1 ? argv[1] : NULL, gre_pmtud_route_mtu);
+    gre_port_show(&s, argc > 1 ? argv[1] : NULL, gre_pmtud_show_mtu);
     if (argc == 1) {
         format_offload(&s);
     }

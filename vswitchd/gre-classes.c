@@ -66,9 +66,11 @@
 #include "gre-appctl.h"
 #include "gre-dp.h"
 #include "gre-dpdk.h"
+#include "gre-mtu.h"
 #include "gre-offload.h"
 #include "gre-options.h"
 #include "gre-packet-ol.h"
+#include "gre-port.h"
 #include "gre-provider.h"
 #include "gre-type.h"
 #include "gre-vport-class.h"
@@ -218,26 +220,70 @@ __wrap_netdev_send(struct netdev *netdev, int qid,
 /* The tunnel port map, which tells the translation of a packet for a
  * bridge's local port whether to decapsulate it (tnl_pop) instead: OVS's
  * matches only unfragmented packets ("No fragments support" in
- * lib/tnl-ports.c).  A fragment of an IPv4 GRE packet that would be a
- * tunnel's, were it whole, goes to the tunnel's datapath port too, whose
- * pop reassembles it first (lib/gre-reasm.h).  Only GRE-family tunnels
- * use IP protocol 47, so the port found is ovs-gre's.  The flow's nw_frag
- * is the fragment's again once the lookup returns, and stays matched
- * exactly, so that unfragmented packets keep their own datapath flows. */
+ * lib/tnl-ports.c).  A fragment of an IPv4 or IPv6 GRE packet that would
+ * be a tunnel's, were it whole, goes to the tunnel's datapath port too,
+ * whose pop reassembles it first (lib/gre-reasm.h).  Only GRE-family
+ * tunnels use IP protocol 47, so the port found is ovs-gre's.  The flow's
+ * fields are the fragment's again once the lookup returns, and its nw_frag
+ * stays matched exactly, so that unfragmented packets keep their own
+ * datapath flows.
+ *
+ * The flow of an IPv6 fragment after the first does not say what it
+ * carries (its nw_proto is that of the Fragment header): such a fragment
+ * goes to the pop only if a port receives from its source, which the
+ * datapath flow then matches too.  The pop drops a fragment that does not
+ * carry GRE (counted as not_gre).
+ *
+ * An ICMP Fragmentation Needed or ICMPv6 Packet Too Big for a tunnel
+ * endpoint goes to the pop too, which learns from it the path MTU if it
+ * quotes one of our packets, and hands it on to the host either way
+ * (datapath/gre-pmtud.h).  The flows of other ICMP messages for the local
+ * port match their type and code, so that they cannot take these
+ * along. */
 odp_port_t
 __wrap_tnl_port_map_lookup(struct flow *flow, struct flow_wildcards *wc)
 {
     odp_port_t port = __real_tnl_port_map_lookup(flow, wc);
+    uint8_t nw_frag = flow->nw_frag, nw_proto = flow->nw_proto;
+    ovs_be16 tp_src = flow->tp_src, tp_dst = flow->tp_dst;
+    bool ipv6 = flow->dl_type == htons(ETH_TYPE_IPV6);
 
-    if (port == ODPP_NONE && flow->dl_type == htons(ETH_TYPE_IP)
-        && flow->nw_proto == IPPROTO_GRE
-        && flow->nw_frag & FLOW_NW_FRAG_ANY) {
-        uint8_t nw_frag = flow->nw_frag;
-
-        flow->nw_frag = 0;
-        port = __real_tnl_port_map_lookup(flow, wc);
-        flow->nw_frag = nw_frag;
+    if (port != ODPP_NONE
+        || (!ipv6 && flow->dl_type != htons(ETH_TYPE_IP))) {
+        return port;
     }
+    if (nw_frag & FLOW_NW_FRAG_ANY) {
+        if (ipv6 && nw_proto == IPPROTO_FRAGMENT
+            && nw_frag & FLOW_NW_FRAG_LATER) {
+            memset(&wc->masks.ipv6_src, 0xff, sizeof wc->masks.ipv6_src);
+            if (!gre_port_lookup_endpoints(true, &flow->ipv6_dst,
+                                           &flow->ipv6_src)) {
+                return ODPP_NONE;
+            }
+        } else if (nw_proto != IPPROTO_GRE) {
+            return ODPP_NONE;
+        }
+    } else if (nw_proto == (ipv6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP)) {
+        wc->masks.tp_src = OVS_BE16_MAX;
+        wc->masks.tp_dst = OVS_BE16_MAX;
+        if (ipv6
+            ? tp_src != htons(ICMP6_TYPE_PACKET_TOO_BIG) || tp_dst
+            : (tp_src != htons(ICMP4_DST_UNREACH)
+               || tp_dst != htons(ICMP4_CODE_FRAG_NEEDED))) {
+            return ODPP_NONE;
+        }
+    } else {
+        return ODPP_NONE;
+    }
+
+    flow->nw_frag = 0;
+    flow->nw_proto = IPPROTO_GRE;
+    flow->tp_src = flow->tp_dst = 0;
+    port = __real_tnl_port_map_lookup(flow, wc);
+    flow->nw_frag = nw_frag;
+    flow->nw_proto = nw_proto;
+    flow->tp_src = tp_src;
+    flow->tp_dst = tp_dst;
     return port;
 }
 
