@@ -7,6 +7,10 @@
 #            erspan, ip6erspan) with inner IPv4 and IPv6: a batch of one
 #            TSO packet and one small checksum-offload packet, pushed and
 #            output; every segment must equal the reference byte for byte.
+#        offload-ref.py TEST_OFFLOAD gso-learned TYPE MTU
+#            the same for a few option sets of gre or ip6gre, after an
+#            underlay ICMP error taught the port a path MTU of MTU: the
+#            segments must be cut for it.
 #        offload-ref.py TEST_OFFLOAD resegment
 #            a TSO packet output (without a tunnel) to a port without TSO.
 #        offload-ref.py TEST_OFFLOAD gro CASE
@@ -36,8 +40,8 @@
 import subprocess
 import sys
 
-from scapy.all import (GRE, IP, TCP, UDP, Ether, IPv6, Raw, bind_layers,
-                       checksum, rdpcap, wrpcap)
+from scapy.all import (GRE, ICMP, IP, TCP, UDP, Ether, ICMPv6PacketTooBig,
+                       IPv6, Raw, bind_layers, checksum, rdpcap, wrpcap)
 from scapy.contrib.erspan import ERSPAN_II, ERSPAN_III
 
 bind_layers(GRE, ERSPAN_II, proto=0x88BE)
@@ -179,16 +183,44 @@ GSO_OPTIONS = {
 }
 
 
-def check_gso(tool, type_):
+def underlay_icmp(type_, key, mtu):
+    # An ICMP Fragmentation Needed or Packet Too Big from a router that
+    # says 'mtu', about a packet of a port of 'type_' with 'key'.
+    quoted = GRE(key_present=1, key=key, proto=0x6558) / Raw(bytes(64))
+    eth = Ether(src="f8:bc:12:44:34:b6", dst="aa:55:aa:55:00:00")
+    if type_.startswith("ip6"):
+        return (eth / IPv6(src="2001:db8:ff::1", dst="2001:db8::1")
+                / ICMPv6PacketTooBig(mtu=mtu)
+                / IPv6(src="2001:db8::1", dst="2001:db8::2", nh=47)
+                / quoted)
+    return (eth / IP(src="198.51.100.254", dst="192.0.2.1")
+            / ICMP(type=3, code=4, nexthopmtu=mtu)
+            / IP(src="192.0.2.1", dst="192.0.2.2", proto=47) / quoted)
+
+
+# With a path MTU learned from the underlay: what it cuts TSO packets to.
+LEARNED_OPTIONS = {
+    "gre": ["key=5", "key=5 csum=true seq=true"],
+    "ip6gre": ["key=5"],
+}
+
+
+def check_gso(tool, type_, learned=None):
     remote = "2001:db8::2" if type_.startswith("ip6") else "192.0.2.2"
-    for options in GSO_OPTIONS[type_]:
+    underlay_mtu = learned or UNDERLAY_MTU
+    for options in (LEARNED_OPTIONS if learned else GSO_OPTIONS)[type_]:
         l3 = "legacy_l3" in options
         for ipv6 in (False, True):
             name = "%s %s inner %s" % (type_, options or "(no options)",
                                        "IPv6" if ipv6 else "IPv4")
+            if learned:
+                name += ", path MTU %d learned" % learned
             big = inner_packet(ipv6, 5000, l3, flags="FPA")
             small = inner_packet(ipv6, 100, l3)
             args = ["push", type_, "remote_ip=" + remote] + options.split()
+            if learned:
+                args.append("icmp=" + bytes(underlay_icmp(type_, 5,
+                                                          learned)).hex())
             lines = ["tso,csum " + bytes(big).hex(),
                      "csum " + bytes(small).hex()]
             packets, _ = run(tool, args, lines)
@@ -197,7 +229,7 @@ def check_gso(tool, type_):
             overhead = outer_overhead(packets[0][1])
             hdrs = len(big) - len(big[TCP].payload)
             l3_ofs = 0 if l3 else 14
-            mss = UNDERLAY_MTU - overhead - hdrs
+            mss = underlay_mtu - overhead - hdrs
             ref = segment(big, mss) + [resolved(small)]
             if len(packets) != len(ref):
                 fail("%s: %d packets, expected %d" % (name, len(packets),
@@ -213,7 +245,7 @@ def check_gso(tool, type_):
                 if flags != "-" or ours != want:
                     fail("%s: packet %d (flags %s)" % (name, i, flags),
                          ours, want)
-                if len(ours) - 14 > UNDERLAY_MTU:
+                if len(ours) - 14 > underlay_mtu:
                     fail("%s: packet %d is %d bytes" % (name, i, len(ours)))
             print("ok %s: %d segments of %d bytes + 1 packet, %d bytes of "
                   "inner headers from %d" % (name, len(ref) - 1, mss,
@@ -470,6 +502,8 @@ def main():
         return
     if what == "gso":
         check_gso(tool, sys.argv[3])
+    elif what == "gso-learned":
+        check_gso(tool, sys.argv[3], int(sys.argv[4]))
     elif what == "resegment":
         check_resegment(tool)
     elif what == "gro":

@@ -23,7 +23,9 @@
  *       endpoint 192.0.2.1 or 2001:db8::1, next hop f8:bc:12:44:34:b6
  *       from aa:55:aa:55:00:00), then outputs them to a port without
  *       offloads and prints what that port sends.  The remote endpoint has no
- *       route, so tunnelled TSO packets are segmented for a 1500-byte path.
+ *       route, so tunnelled TSO packets are segmented for a 1500-byte path,
+ *       unless the last option is icmp=HEX: an underlay ICMP error that
+ *       the pop gets first, which teaches the port a path MTU.
  *
  *   test-offload pop TYPE [OPTION=VALUE...]
  *       Reads one batch of received tunnel frames, a line "HEX" or "FLAGS
@@ -51,6 +53,7 @@
 #include "gre-dp.h"
 #include "gre-offload.h"
 #include "gre-options.h"
+#include "gre-pmtud.h"
 #include "gre-port.h"
 #include "gre-stats.h"
 #include "gre-test-push.h"
@@ -194,8 +197,24 @@ do_push(const char *type_name, int argc, char *argv[])
     struct dp_packet_batch batch;
     struct gre_options opts;
     struct gre_port *port;
+    const char *icmp = NULL;
 
+    if (argc && !strncmp(argv[argc - 1], "icmp=", 5)) {
+        icmp = argv[--argc] + 5;
+    }
     port = gre_test_make_port(type_name, argc, argv, &type, &opts);
+    if (icmp) {
+        /* An underlay ICMP error, as the tunnel port map sends it to the
+         * pop: the path MTU it teaches sizes the segments. */
+        struct dp_packet *p = dp_packet_new(0);
+        struct flow flow;
+
+        if (dp_packet_put_hex(p, icmp, NULL)[0] != '\0') {
+            ovs_fatal(0, "icmp: bad hex");
+        }
+        flow_extract(p, &flow);
+        gre_pmtud_rx_icmp(p, gre_type_stats(type));
+    }
     read_batch(&batch, true, opts.pt_mode == NETDEV_PT_LEGACY_L3);
     gre_test_push(type, &opts, &batch);
     output(&batch, 1500);
