@@ -142,8 +142,7 @@ push_ctx_init(struct push_ctx *ctx, const struct gre_type *type,
      * a template no port sends any more goes out as it is. */
     opts = ctx->port ? gre_port_options(ctx->port) : NULL;
     outer_len = data->header_len - ctx->plan.lay.l3;
-    ctx->fit = (opts && ctx->port->type->kind == GRE_KIND_GRE
-                && ALWAYS_FITS > outer_len
+    ctx->fit = (opts && ALWAYS_FITS > outer_len
                 ? ALWAYS_FITS - outer_len : SIZE_MAX);
     ctx->underlay_mtu = -1;
     ctx->mss_clamp = opts && (opts->mss_clamp || opts->mss_clamp_auto);
@@ -302,8 +301,8 @@ gre_dp_push_batch(const struct gre_type *type, const char *name,
         if (OVS_UNLIKELY(dp_packet_size(packet) > ctx.fit)
             && push_too_big(&ctx, packet)) {
             struct dp_packet *out[NETDEV_MAX_BURST];
+            enum gre_pmtud_then then;
             size_t n, room;
-            bool outer;
 
             /* Room for fragments: what the batch holds even if every
              * packet after this one is kept. */
@@ -312,8 +311,16 @@ gre_dp_push_batch(const struct gre_type *type, const char *name,
             bytes -= dp_packet_size(packet);
             n = gre_pmtud_too_big(ctx.port, &ctx.key, data, &ctx.plan,
                                   ctx.underlay_mtu, packet, out, room,
-                                  &outer);
-            if (outer) {
+                                  &then);
+            if (then == GRE_PMTUD_TRUNCATED) {
+                bytes += dp_packet_size(packet);
+                gre_push_header(packet, data, &p, seq + i, ts);
+                gre_pmtud_mark_truncated(packet, &ctx.plan);
+                n_ok++;
+                pkt_metadata_init(&packet->md, out_port);
+                dp_packet_batch_refill(batch, packet, i);
+                continue;
+            } else if (then == GRE_PMTUD_FRAGMENT_OUTER) {
                 /* Fragments of the outer packet, counted as it is. */
                 size_t inner_size = dp_packet_size(packet);
 

@@ -31,6 +31,7 @@
 #include "gre-options.h"
 #include "gre-port.h"
 #include "gre-stats.h"
+#include "gre-wire.h"
 #include "hash.h"
 #include "netdev-provider.h"
 #include "netdev.h"
@@ -458,15 +459,14 @@ template_fragmentable(const struct ovs_action_push_tnl *data,
  * 'underlay_mtu'; see gre-pmtud.h for the rules.  Returns the number of
  * packets that leave, stored in 'out' (room for 'max'): 1 for 'packet'
  * itself, more for its fragments (then 'packet' is deleted), 0 if it is
- * dropped (deleted and counted).  Sets '*outer' if the one packet that
- * leaves is to be fragmented once its header is pushed
- * (gre_pmtud_fragment_outer()). */
+ * dropped (deleted and counted).  Stores in '*then' what the push does
+ * with the packets once their header is pushed. */
 size_t
 gre_pmtud_too_big(struct gre_port *port, const struct gre_port_key *k,
                   const struct ovs_action_push_tnl *data,
                   const struct gre_push_plan *plan, int underlay_mtu,
                   struct dp_packet *packet, struct dp_packet **out,
-                  size_t max, bool *outer)
+                  size_t max, enum gre_pmtud_then *then)
 {
     const struct gre_options *opts = gre_port_options(port);
     int outer_len = data->header_len - plan->lay.l3;
@@ -474,9 +474,16 @@ gre_pmtud_too_big(struct gre_port *port, const struct gre_port_key *k,
     size_t n;
     int mtu;
 
-    *outer = false;
+    *then = GRE_PMTUD_PUSH;
     out[0] = packet;
-    if (port->type->kind != GRE_KIND_GRE) {
+    if (port->type->kind == GRE_KIND_ERSPAN) {
+        /* A mirrored frame is cut to what fits, as Linux's erspan does:
+         * its headers are what a collector needs. */
+        if (underlay_mtu - outer_len >= ETH_HEADER_LEN) {
+            dp_packet_set_size(packet, underlay_mtu - outer_len);
+            *then = GRE_PMTUD_TRUNCATED;
+            gre_stats_add(&port->stats.events[GRE_EVENT_TRUNCATED], 1);
+        }
         return 1;
     }
 
@@ -487,7 +494,7 @@ gre_pmtud_too_big(struct gre_port *port, const struct gre_port_key *k,
          * (RFC 2473 section 7.1): a packet of up to 1280 bytes goes out in
          * outer fragments, a larger one is too big for 1280. */
         if (dp_packet_size(packet) - in.l3 <= GRE_MTU_MIN_IPV6) {
-            *outer = true;
+            *then = GRE_PMTUD_FRAGMENT_OUTER;
             return 1;
         }
         mtu = GRE_MTU_MIN_IPV6;
@@ -495,7 +502,7 @@ gre_pmtud_too_big(struct gre_port *port, const struct gre_port_key *k,
                && template_fragmentable(data, plan)) {
         /* The outer packet may be fragmented, and the inner one may be or
          * is not IP: RFC 4459 section 3.1, as Linux's nopmtudisc. */
-        *outer = true;
+        *then = GRE_PMTUD_FRAGMENT_OUTER;
         return 1;
     } else if (in.ip_version == 4 && !in.df) {
         n = gre_mtu_fragment4(packet, &in, mtu, out, max);
@@ -522,6 +529,17 @@ gre_pmtud_too_big(struct gre_port *port, const struct gre_port_key *k,
     gre_stats_add(&port->stats.drops[GRE_DROP_TOO_BIG], 1);
     dp_packet_delete(packet);
     return 0;
+}
+
+/* Sets the T bit of the ERSPAN header of 'packet', which gre_pmtud_too_big()
+ * truncated and whose header laid out as 'plan' says is pushed. */
+void
+gre_pmtud_mark_truncated(struct dp_packet *packet,
+                         const struct gre_push_plan *plan)
+{
+    uint8_t *erspan = (uint8_t *) dp_packet_data(packet) + plan->lay.erspan;
+
+    erspan_word_put(erspan, 0, erspan_word_get(erspan, 0) | ERSPAN_T_MASK);
 }
 
 /* Identifications for the outer fragments of IPv4 and IPv6 packets. */
@@ -641,10 +659,16 @@ parse_quoted_gre(const uint8_t *gre, size_t len, struct icmp_quote *q)
     }
     base = ALIGNED_CAST(const struct gre_base_hdr *, gre);
     flags = ntohs(base->flags);
-    if ((flags & GRE_VERSION) || base->protocol == htons(ETH_TYPE_ERSPAN1)
-        || base->protocol == htons(ETH_TYPE_ERSPAN2)) {
-        /* ERSPAN ports send every packet whole. */
+    if (flags & GRE_VERSION) {
         return false;
+    }
+    if (base->protocol == htons(ETH_TYPE_ERSPAN1)
+        || base->protocol == htons(ETH_TYPE_ERSPAN2)) {
+        /* The session ID is past the sequence number: the endpoints tell
+         * whose packet it was. */
+        q->k.kind = GRE_KIND_ERSPAN;
+        q->key_quoted = false;
+        return true;
     }
     q->k.kind = GRE_KIND_GRE;
     q->key_quoted = true;
@@ -787,11 +811,11 @@ icmp_to_host(struct dp_packet *packet, const struct in6_addr *dst,
 /* Takes 'packet', an ICMP error addressed to a tunnel endpoint that the
  * tunnel port map sent to the pop (see gre-classes.c), whose l3 offset
  * points to its IP header.  If it is a Fragmentation Needed or Packet Too
- * Big that quotes a packet one of our ports sent (its endpoints, and its
- * key if the quote holds it), lowers the path MTU to that port's remote
- * to what it says (never below 552 or 1280) for 10 minutes.  Then hands it
- * to the host, for which it was on its way.  'stats' are those of the
- * datapath port that received it. */
+ * Big that quotes a packet one of our ports sent (its endpoints, and, for
+ * gre and ip6gre, its key if the quote holds it), lowers the path MTU to
+ * that port's remote to what it says (never below 552 or 1280) for 10
+ * minutes.  Then hands it to the host, for which it was on its way.
+ * 'stats' are those of the datapath port that received it. */
 void
 gre_pmtud_rx_icmp(struct dp_packet *packet, struct gre_stats *stats)
 {
@@ -812,10 +836,10 @@ gre_pmtud_rx_icmp(struct dp_packet *packet, struct gre_stats *stats)
           : l3[0] >> 4 == 6 && parse_icmp6(l3, avail, &q));
     if (ok) {
         port = (q.key_quoted ? gre_port_lookup_tx(&q.k)
-                : gre_port_lookup_endpoints(q.k.ipv6, &q.k.local,
+                : gre_port_lookup_endpoints(q.k.kind, q.k.ipv6, &q.k.local,
                                             &q.k.remote));
     }
-    if (port && port->type->kind == GRE_KIND_GRE && q.mtu > 0) {
+    if (port && q.mtu > 0) {
         int floor = q.k.ipv6 ? GRE_MTU_MIN_IPV6 : GRE_MTU_MIN_IPV4;
         int mtu = MAX(q.mtu, floor);
         char dev[IFNAMSIZ];

@@ -48,8 +48,9 @@
  *
  *   - anything else: dropped.
  *
- * ERSPAN ports send every packet whole: their packets are mirrored
- * copies, whose senders must not hear of the mirror's MTU.
+ * On an ERSPAN port the mirrored frame is truncated to fit, and the
+ * ERSPAN header's T bit set, as Linux's erspan does: its packets are
+ * mirrored copies, whose senders must not hear of the mirror's MTU.
  *
  * The underlay's MTU is lowered by a path MTU learned from an ICMP
  * Fragmentation Needed or Packet Too Big that a router on the way sent
@@ -75,11 +76,21 @@ int gre_pmtud_route_mtu(const struct in6_addr *dst, uint32_t mark,
 int gre_pmtud_underlay_mtu(const struct ovs_action_push_tnl *,
                            const struct gre_push_plan *, uint32_t mark);
 
+/* What the push does with the packets gre_pmtud_too_big() lets leave,
+ * once their header is pushed. */
+enum gre_pmtud_then {
+    GRE_PMTUD_PUSH,             /* Nothing more. */
+    GRE_PMTUD_FRAGMENT_OUTER,   /* gre_pmtud_fragment_outer(). */
+    GRE_PMTUD_TRUNCATED,        /* gre_pmtud_mark_truncated(). */
+};
+
 size_t gre_pmtud_too_big(struct gre_port *, const struct gre_port_key *,
                          const struct ovs_action_push_tnl *,
                          const struct gre_push_plan *, int underlay_mtu,
                          struct dp_packet *, struct dp_packet **out,
-                         size_t max, bool *outer);
+                         size_t max, enum gre_pmtud_then *);
+void gre_pmtud_mark_truncated(struct dp_packet *,
+                              const struct gre_push_plan *);
 size_t gre_pmtud_fragment_outer(struct gre_port *,
                                 const struct gre_push_plan *,
                                 int underlay_mtu, struct dp_packet *,

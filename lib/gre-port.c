@@ -379,21 +379,23 @@ gre_port_lookup_rx(const struct gre_port_key *k,
     return e->port;
 }
 
-/* Returns a port of kind GRE (or, if none, ERSPAN), over IPv6 if 'ipv6',
- * that receives packets from 'remote' to 'local' (IPv4 mapped for IPv4)
- * with whatever key and payload, or NULL if none does.  Any thread. */
+/* Returns a port of kind 'kind' (or, if none, of the other kind), over
+ * IPv6 if 'ipv6', that receives packets from 'remote' to 'local' (IPv4
+ * mapped for IPv4) with whatever key and payload, or NULL if none does.
+ * Any thread. */
 struct gre_port *
-gre_port_lookup_endpoints(bool ipv6, const struct in6_addr *local,
+gre_port_lookup_endpoints(enum gre_kind kind, bool ipv6,
+                          const struct in6_addr *local,
                           const struct in6_addr *remote)
 {
     struct gre_port_key k = {
-        .kind = GRE_KIND_GRE, .ipv6 = ipv6,
+        .kind = kind, .ipv6 = ipv6,
         .local = *local, .remote = *remote,
     };
     const struct port_entry *e = lookup(&k, RULES_ADDRESSES);
 
     if (!e) {
-        k.kind = GRE_KIND_ERSPAN;
+        k.kind = kind == GRE_KIND_GRE ? GRE_KIND_ERSPAN : GRE_KIND_GRE;
         e = lookup(&k, RULES_ADDRESSES);
     }
     return e ? e->port : NULL;

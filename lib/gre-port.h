@@ -103,7 +103,7 @@ struct gre_port *gre_port_lookup_rx(const struct gre_port_key *,
 bool gre_port_seq_accept(struct gre_port *, uint32_t seq);
 bool gre_port_icmp_allowed(struct gre_port *);
 struct gre_port *gre_port_lookup_tx(const struct gre_port_key *);
-struct gre_port *gre_port_lookup_endpoints(bool ipv6,
+struct gre_port *gre_port_lookup_endpoints(enum gre_kind, bool ipv6,
                                            const struct in6_addr *local,
                                            const struct in6_addr *remote);
 

@@ -140,8 +140,11 @@ enum gre_drop_kind {
               "held) the path MTU to its remote")                         \
     GRE_EVENT(ICMP_IGNORED, "icmp_ignored",                               \
               "such messages for a tunnel endpoint that quote no packet " \
-              "of a gre or ip6gre port, or that would not lower its path "\
-              "MTU: handed to the host, nothing learned")                 \
+              "of a port, or that would not lower its path MTU: handed "  \
+              "to the host, nothing learned")                             \
+    GRE_EVENT(TRUNCATED, "truncated",                                     \
+              "ERSPAN: mirrored frames too big for the tunnel MTU that "  \
+              "were truncated to fit, with the T bit set")                \
     GRE_EVENT(MSS_CLAMPED, "mss_clamped",                                 \
               "TCP SYN and SYN-ACK segments whose MSS option was lowered "\
               "(mss_clamp)")

@@ -35,11 +35,13 @@
 #            last, no DF, correct IPv4 checksums; prints "ok" and the
 #            fragments' payload lengths.
 #        pmtu-ref.py underlay-icmp FAMILY MTU [key=N] [src=ADDR] [quote=N]
+#                                  [erspan]
 #            prints an ICMP Fragmentation Needed (FAMILY 4) or ICMPv6
 #            Packet Too Big (6) that says MTU, to 192.0.2.1 (2001:db8::1)
 #            from a router, quoting N bytes (default 128) of a GRE packet
-#            with key N (default 42) from ADDR (default 192.0.2.1 or
-#            2001:db8::1) to 192.0.2.2 (2001:db8::2).
+#            with key N (default 42), or of ERSPAN type II, from ADDR
+#            (default 192.0.2.1 or 2001:db8::1) to 192.0.2.2
+#            (2001:db8::2).
 #        pmtu-ref.py syn FAMILY MSS [synack]
 #            prints a TCP SYN (or SYN-ACK) over IP of FAMILY in an Ethernet
 #            frame, whose MSS option is MSS at an odd offset (after a NOP).
@@ -208,12 +210,16 @@ def check_outer_frags(path, inner, mtu, gre_len):
                                                     for p in pieces)))
 
 
-def underlay_icmp(family, mtu, key, src, quote):
+def underlay_icmp(family, mtu, key, src, quote, erspan):
     # An ICMP error from a router (198.51.100.254 is not on the way: its
     # source does not matter) about one of the outer packets that a gre
-    # port with 'key' sends from 'src' (our endpoint by default) to the
-    # remote endpoint, quoting 'quote' bytes of it.
-    gre = GRE(key_present=1, key=key, proto=0x6558) / Raw(bytes(100))
+    # port with 'key' (or an ERSPAN type II port) sends from 'src' (our
+    # endpoint by default) to the remote endpoint, quoting 'quote' bytes of
+    # it.
+    if erspan:
+        gre = GRE(seqnum_present=1, proto=0x88be) / Raw(bytes(100))
+    else:
+        gre = GRE(key_present=1, key=key, proto=0x6558) / Raw(bytes(100))
     eth = Ether(src="f8:bc:12:44:34:b6", dst="aa:55:aa:55:00:00")
     if family == 6:
         quoted = bytes(IPv6(src=src or "2001:db8::1", dst="2001:db8::2",
@@ -275,10 +281,11 @@ def main(argv):
                                  family):
                 print(f.hex())
     elif cmd == "underlay-icmp":
-        opts = dict(a.split("=", 1) for a in args[2:])
+        opts = dict(a.split("=", 1) for a in args[2:] if "=" in a)
         print(bytes(underlay_icmp(int(args[0]), int(args[1]),
                                   int(opts.get("key", 42)), opts.get("src"),
-                                  int(opts.get("quote", 128)))).hex())
+                                  int(opts.get("quote", 128)),
+                                  "erspan" in args[2:])).hex())
     elif cmd == "check-outer-frags":
         check_outer_frags(args[0], args[1], int(args[2]), int(args[3]))
     elif cmd == "syn":

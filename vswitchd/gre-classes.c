@@ -256,7 +256,8 @@ __wrap_tnl_port_map_lookup(struct flow *flow, struct flow_wildcards *wc)
         if (ipv6 && nw_proto == IPPROTO_FRAGMENT
             && nw_frag & FLOW_NW_FRAG_LATER) {
             memset(&wc->masks.ipv6_src, 0xff, sizeof wc->masks.ipv6_src);
-            if (!gre_port_lookup_endpoints(true, &flow->ipv6_dst,
+            if (!gre_port_lookup_endpoints(GRE_KIND_GRE, true,
+                                           &flow->ipv6_dst,
                                            &flow->ipv6_src)) {
                 return ODPP_NONE;
             }
