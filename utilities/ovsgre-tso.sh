@@ -48,6 +48,13 @@
 #          arrive intact, without a black hole.  With mss_clamp=true among
 #          the options the SYNs must have been clamped and no ICMP error
 #          needed.
+#        ovsgre-tso.sh BUILDDIR pmtu-path TYPE [OPTION=VALUE...]
+#          as pmtu (TYPE gre), with a router between the hosts whose link
+#          to host b carries OVSGRE_PATH_MTU bytes (default 1400): host a
+#          must learn that path MTU from the router's ICMP error, VM a's
+#          'ping -M do' must then get the lower tunnel MTU, host a's own
+#          kernel must have received the error too, and 64 MB over TCP
+#          must arrive intact.
 #
 # Run as root.  Needs iperf3, ethtool and tc (bench), ping (pmtu) and
 # python3.
@@ -96,7 +103,7 @@ teardown() {
         wait "$server_pid" 2>/dev/null || true
         server_pid=
     fi
-    for h in a b vm-a vm-b; do
+    for h in a b vm-a vm-b rt; do
         stop_host "$h"
     done
 }
@@ -192,11 +199,18 @@ setup() {
         add_host "$h"
         add_host "vm-$h"
     done
-    ip link add ul-a netns "$(ns_of a)" type veth \
-        peer name ul-b netns "$(ns_of b)"
+    if [ -n "${path_mtu:-}" ]; then
+        router
+    else
+        ip link add ul-a netns "$(ns_of a)" type veth \
+            peer name ul-b netns "$(ns_of b)"
+    fi
     mtu=${vm_mtu:-$((underlay_mtu - $(overhead "$type" "$@")))}
     for h in a b; do
         ip -n "$(ns_of "$h")" link set "ul-$h" mtu "$underlay_mtu" up
+        if [ -n "${path_mtu:-}" ] && [ "$h" = b ]; then
+            ip -n "$(ns_of b)" link set ul-b mtu "$path_mtu"
+        fi
         start_ovs "$h" "$vswitchd" "userspace-tso-enable=$tso"
         if [ "$type" = ip6gre ] || [ "$type" = ip6erspan ]; then
             remote=${underlay6[${peer[$h]}]}
@@ -239,6 +253,29 @@ setup() {
         on a ovs-appctl gre/show >&2 || true
     fi
     return 1
+}
+
+# Puts a router "rt" between the hosts' underlay ports, for pmtu-path:
+#
+#   ul-a <--> rt-a  router rt  rt-b <--> ul-b    (rt-b, ul-b: $path_mtu)
+#
+# The hosts keep their addresses in one /24: the router answers ARP for
+# each on the other's side (proxy ARP), forwards between them and, being
+# a router, sends ICMP Fragmentation Needed (from 198.51.100.254, not an
+# address of the path) for a packet with DF too big for rt-b.
+router() {
+    local rt
+    add_host rt
+    rt=$(ns_of rt)
+    ip link add ul-a netns "$(ns_of a)" type veth peer name rt-a netns "$rt"
+    ip link add ul-b netns "$(ns_of b)" type veth peer name rt-b netns "$rt"
+    ip -n "$rt" addr add 198.51.100.254/32 dev lo
+    ip -n "$rt" link set rt-a mtu "$underlay_mtu" up
+    ip -n "$rt" link set rt-b mtu "$path_mtu" up
+    ip -n "$rt" route add "${underlay4[a]}/32" dev rt-a
+    ip -n "$rt" route add "${underlay4[b]}/32" dev rt-b
+    ip netns exec "$rt" sysctl -q -w net.ipv4.ip_forward=1 \
+        net.ipv4.conf.rt-a.proxy_arp=1 net.ipv4.conf.rt-b.proxy_arp=1
 }
 
 # Prints the CPU time (user + system, in clock ticks) of host $1's
@@ -529,6 +566,60 @@ pmtu() {
     echo "pmtu: 64 MB intact through $type${1:+ $*}"
 }
 
+# Path MTU learned from the underlay across a TYPE $1 gre tunnel with
+# options $2...: see the usage above.
+pmtu_path() {
+    local type=${1:?pmtu-path needs a tunnel type} tmtu out
+    shift
+    path_mtu=${OVSGRE_PATH_MTU:-1400}
+    tmtu=$((path_mtu - $(overhead "$type" "$@")))
+    vm_mtu=1500
+    setup "$ours" false off "$type" "$@"
+
+    # The first packet too big for the path is lost on the way, and the
+    # router's ICMP error teaches host a the path MTU; the next gets
+    # host a's ICMP error with the tunnel MTU that leaves.
+    out=$(on vm-a ping -M "do" -c 4 -i 0.5 -W 1 \
+              -s $((underlay_mtu - $(overhead "$type" "$@") - 28)) \
+              "${overlay[b]}" 2>&1 || true)
+    echo "$out"
+    on a ovs-appctl gre/show tun0
+    on a ovs-appctl gre/show tun0 | grep -q "path $path_mtu learned" || {
+        echo "pmtu-path: host a learned no path MTU of $path_mtu" >&2
+        exit 1
+    }
+    echo "$out" | grep -q -e "mtu = $tmtu" -e "mtu=$tmtu" || {
+        echo "pmtu-path: no ICMP error with MTU $tmtu" >&2
+        exit 1
+    }
+    out=$(on vm-a ip route get "${overlay[b]}")
+    echo "$out"
+    echo "$out" | grep -q "mtu $tmtu" || {
+        echo "pmtu-path: VM a's route cache does not have MTU $tmtu" >&2
+        exit 1
+    }
+    on vm-a ping -M "do" -c 1 -W 2 -s $((tmtu - 28)) "${overlay[b]}" \
+        >/dev/null || {
+        echo "pmtu-path: a packet at the tunnel MTU did not pass" >&2
+        exit 1
+    }
+    # The host's kernel got the router's error too, as it would without
+    # ovs-gre (for its own traffic from that address).
+    # shellcheck disable=SC2016
+    out=$(on a awk '/^Icmp:/ { if (!n++) split($0, k); else split($0, v) }
+                    END { for (i in k) if (k[i] == "InDestUnreachs")
+                              print v[i] }' /proc/net/snmp)
+    echo "host a's kernel: $out ICMP Destination Unreachable received"
+    [ "$out" -ge 1 ] || {
+        echo "pmtu-path: host a's kernel did not get the ICMP error" >&2
+        exit 1
+    }
+    on vm-a ip route flush cache
+    transfer
+    echo "pmtu-path: 64 MB intact through $type${1:+ $*} over a" \
+         "$path_mtu-byte path"
+}
+
 if [ "$(id -u)" != 0 ]; then
     echo "ovsgre-tso.sh: run as root (namespaces, veth, tap)" >&2
     exit 1
@@ -552,5 +643,6 @@ down)
 bench) buf_raise; bench "$@" ;;
 stream) buf_raise; stream "$@" ;;
 pmtu) buf_raise; pmtu "$@" ;;
+pmtu-path) buf_raise; pmtu_path "$@" ;;
 *) echo "ovsgre-tso.sh: unknown mode $mode" >&2; exit 2 ;;
 esac
