@@ -35,6 +35,7 @@
 #include "hash.h"
 #include "netdev-provider.h"
 #include "netdev.h"
+#include "openvswitch/dynamic-string.h"
 #include "odp-netlink.h"
 #include "openvswitch/poll-loop.h"
 #include "ovs-router.h"
@@ -42,6 +43,7 @@
 #include "packets.h"
 #include "random.h"
 #include "seq.h"
+#include "svec.h"
 #include "timeval.h"
 #include "util.h"
 
@@ -225,6 +227,41 @@ gre_pmtud_show_mtu(const struct in6_addr *dst, uint32_t mark,
 {
     *learned_p = learned_mtu(dst);
     return gre_pmtud_route_mtu(dst, mark, out_dev);
+}
+
+/* Appends to 's' the path MTUs learned now, one line each after a
+ * heading, sorted by remote, or nothing if none is. */
+void
+gre_pmtud_show_learned(struct ds *s)
+{
+    long long int now = time_msec();
+    struct learned_mtu *l;
+    struct svec lines = SVEC_EMPTY_INITIALIZER;
+
+    ovs_mutex_lock(&learned_mutex);
+    HMAP_FOR_EACH (l, node, &learned) {
+        if (l->expires > now) {
+            struct ds line = DS_EMPTY_INITIALIZER;
+
+            ipv6_format_mapped(&l->remote, &line);
+            ds_put_format(&line, " %d (for %lld s more)", l->mtu,
+                          (l->expires - now + 999) / 1000);
+            svec_add_nocopy(&lines, ds_steal_cstr(&line));
+        }
+    }
+    ovs_mutex_unlock(&learned_mutex);
+
+    if (lines.n) {
+        const char *line;
+        size_t i;
+
+        svec_sort(&lines);
+        ds_put_cstr(s, "path MTUs learned from the underlay:\n");
+        SVEC_FOR_EACH (i, line, &lines) {
+            ds_put_format(s, "  %s\n", line);
+        }
+    }
+    svec_destroy(&lines);
 }
 
 /* Forgets every learned path MTU: for tests. */

@@ -104,6 +104,8 @@ int gre_pmtud_path_mtu(const struct in6_addr *dst, uint32_t mark,
                        char out_dev[16]);
 int gre_pmtud_show_mtu(const struct in6_addr *dst, uint32_t mark,
                        char out_dev[16], int *learned);
+struct ds;
+void gre_pmtud_show_learned(struct ds *);
 void gre_pmtud_forget(void);
 
 struct gre_stats;

@@ -69,7 +69,7 @@ format_offload(struct ds *s)
 }
 
 /* "gre/show [PORT]": lists every GRE-family port or just PORT, then the
- * software offload totals. */
+ * path MTUs learned from the underlay and the software offload totals. */
 static void
 gre_appctl_show(struct unixctl_conn *conn, int argc, const char *argv[],
                 void *aux OVS_UNUSED)
@@ -82,6 +82,7 @@ gre_appctl_show(struct unixctl_conn *conn, int argc, const char *argv[],
     }
     gre_port_show(&s, argc > 1 ? argv[1] : NULL, gre_pmtud_show_mtu);
     if (argc == 1) {
+        gre_pmtud_show_learned(&s);
         format_offload(&s);
     }
     unixctl_command_reply(conn, ds_cstr(&s));
