@@ -312,35 +312,6 @@ gre_dp_push_batch(const struct gre_type *type, const char *name,
             n = gre_pmtud_too_big(ctx.port, &ctx.key, data, &ctx.plan,
                                   ctx.underlay_mtu, packet, out, room,
                                   &then);
-            if (then == GRE_PMTUD_TRUNCATED) {
-                bytes += dp_packet_size(packet);
-                gre_push_header(packet, data, &p, seq + i, ts);
-                gre_pmtud_mark_truncated(packet, &ctx.plan);
-                n_ok++;
-                pkt_metadata_init(&packet->md, out_port);
-                dp_packet_batch_refill(batch, packet, i);
-                continue;
-            } else if (then == GRE_PMTUD_FRAGMENT_OUTER) {
-                /* Fragments of the outer packet, counted as it is. */
-                size_t inner_size = dp_packet_size(packet);
-
-                gre_push_header(packet, data, &p, seq + i, ts);
-                n = gre_pmtud_fragment_outer(ctx.port, &ctx.plan,
-                                             ctx.underlay_mtu, packet, out,
-                                             room);
-                if (!n) {
-                    continue;
-                }
-                bytes += inner_size;
-                for (size_t j = 1; j < n; j++) {
-                    pushed[n_pushed++] = out[j];
-                }
-                n_ok++;
-                packet = out[0];
-                pkt_metadata_init(&packet->md, out_port);
-                dp_packet_batch_refill(batch, packet, i);
-                continue;
-            }
             if (!n) {
                 continue;
             }
@@ -349,6 +320,27 @@ gre_dp_push_batch(const struct gre_type *type, const char *name,
             for (size_t j = 1; j < n; j++) {
                 bytes += dp_packet_size(out[j]);
                 extra[n_extra++] = out[j];
+            }
+            if (OVS_UNLIKELY(then != GRE_PMTUD_PUSH)) {
+                /* One packet, to finish once its header is on: counted
+                 * as it is, whatever it becomes. */
+                size_t inner_size = dp_packet_size(packet);
+
+                gre_push_header(packet, data, &p, seq + i, ts);
+                n = gre_pmtud_finish(ctx.port, &ctx.plan, ctx.underlay_mtu,
+                                     then, packet, out, room);
+                if (!n) {
+                    bytes -= inner_size;
+                    continue;
+                }
+                packet = out[0];
+                for (size_t j = 1; j < n; j++) {
+                    pushed[n_pushed++] = out[j];
+                }
+                n_ok++;
+                pkt_metadata_init(&packet->md, out_port);
+                dp_packet_batch_refill(batch, packet, i);
+                continue;
             }
         }
         gre_push_header(packet, data, &p, seq + i, ts);
@@ -369,6 +361,7 @@ gre_dp_push_batch(const struct gre_type *type, const char *name,
         n_ok += n_extra;
     }
     for (i = 0; i < n_pushed; i++) {
+        /* The other outer fragments, their header on already. */
         pkt_metadata_init(&pushed[i]->md, out_port);
         dp_packet_batch_add(batch, pushed[i]);
     }

@@ -158,18 +158,21 @@ learned_mtu(const struct in6_addr *remote)
 }
 
 /* Learns that the path to 'remote' carries 'mtu' bytes, if that is below
- * 'current', the path MTU known so far (0 if none); one that says the same
- * as the MTU learned before holds it for longer.  Returns true if it
+ * the path MTU known so far: the one learned before, or 'route_mtu', that
+ * of the route's interface (0 if not known).  One that says the same as
+ * the MTU learned before holds it for longer.  Returns true if it
  * learned. */
 static bool
-learn(const struct in6_addr *remote, int mtu, int current)
+learn(const struct in6_addr *remote, int mtu, int route_mtu)
 {
     long long int now = time_msec();
     struct learned_mtu *l;
     bool learned_it = false;
+    int current;
 
     ovs_mutex_lock(&learned_mutex);
     l = learned_find(remote, now);
+    current = l && (!route_mtu || l->mtu < route_mtu) ? l->mtu : route_mtu;
     if (l && l->mtu == mtu) {
         l->expires = now + LEARNED_MSEC;
         learned_it = true;
@@ -308,11 +311,9 @@ gre_pmtud_underlay_mtu(const struct ovs_action_push_tnl *data,
     struct mtu_cache_entry *e;
     long long int now = time_msec();
     struct in6_addr dst;
-
-    gre_pmtud_template_dst(data, plan, &dst);
-
     uint64_t gen;
 
+    gre_pmtud_template_dst(data, plan, &dst);
     atomic_read_relaxed(&learned_gen, &gen);
     e = &cache->entries[hash_bytes(&dst, sizeof dst, mark)
                         % MTU_CACHE_SIZE];
@@ -568,17 +569,6 @@ gre_pmtud_too_big(struct gre_port *port, const struct gre_port_key *k,
     return 0;
 }
 
-/* Sets the T bit of the ERSPAN header of 'packet', which gre_pmtud_too_big()
- * truncated and whose header laid out as 'plan' says is pushed. */
-void
-gre_pmtud_mark_truncated(struct dp_packet *packet,
-                         const struct gre_push_plan *plan)
-{
-    uint8_t *erspan = (uint8_t *) dp_packet_data(packet) + plan->lay.erspan;
-
-    erspan_word_put(erspan, 0, erspan_word_get(erspan, 0) | ERSPAN_T_MASK);
-}
-
 /* Identifications for the outer fragments of IPv4 and IPv6 packets. */
 static uint32_t
 next_fragment_id(void)
@@ -597,17 +587,15 @@ next_fragment_id(void)
 
 /* Fragments 'packet', which 'port' sends with the header laid out as
  * 'plan' says already pushed, into outer IP packets of at most
- * 'underlay_mtu' bytes, as gre_pmtud_too_big() asked: IPv4 fragments
- * (without DF, which an IPv6 payload's packet may have had) or IPv6
- * fragments with a Fragment header.  Returns the number of packets that
- * leave, stored in 'out' (room for 'max'), and deletes 'packet'; or
- * returns 0 and drops 'packet' (deleted and counted) if its fragments do
- * not fit. */
-size_t
-gre_pmtud_fragment_outer(struct gre_port *port,
-                         const struct gre_push_plan *plan, int underlay_mtu,
-                         struct dp_packet *packet, struct dp_packet **out,
-                         size_t max)
+ * 'underlay_mtu' bytes: IPv4 fragments (without DF, which an IPv6
+ * payload's packet may have had) or IPv6 fragments with a Fragment header.
+ * Returns the number of packets that leave, stored in 'out' (room for
+ * 'max'), and deletes 'packet'; or returns 0 and drops 'packet' (deleted
+ * and counted) if its fragments do not fit. */
+static size_t
+fragment_outer(struct gre_port *port, const struct gre_push_plan *plan,
+               int underlay_mtu, struct dp_packet *packet,
+               struct dp_packet **out, size_t max)
 {
     uint32_t id = next_fragment_id();
     size_t n;
@@ -634,6 +622,30 @@ gre_pmtud_fragment_outer(struct gre_port *port,
     }
     dp_packet_delete(packet);
     return n;
+}
+
+/* Finishes 'packet', which gre_pmtud_too_big() let 'port' send with what
+ * to do in 'then' (not GRE_PMTUD_PUSH), now that its header, laid out as
+ * 'plan' says, is pushed: sets the ERSPAN T bit of a truncated frame, or
+ * fragments the outer packet to fit 'underlay_mtu'.  Returns the number of
+ * packets that leave in its place, stored in 'out' (room for 'max'), or 0
+ * if it is dropped (deleted and counted). */
+size_t
+gre_pmtud_finish(struct gre_port *port, const struct gre_push_plan *plan,
+                 int underlay_mtu, enum gre_pmtud_then then,
+                 struct dp_packet *packet, struct dp_packet **out,
+                 size_t max)
+{
+    if (then == GRE_PMTUD_TRUNCATED) {
+        uint8_t *erspan = ((uint8_t *) dp_packet_data(packet)
+                           + plan->lay.erspan);
+
+        erspan_word_put(erspan, 0,
+                        erspan_word_get(erspan, 0) | ERSPAN_T_MASK);
+        out[0] = packet;
+        return 1;
+    }
+    return fragment_outer(port, plan, underlay_mtu, packet, out, max);
 }
 
 /* Lowers the MSS option of 'packet', a packet about to be sent by 'port'
@@ -723,7 +735,8 @@ parse_quoted_gre(const uint8_t *gre, size_t len, struct icmp_quote *q)
 
 /* Reads the ICMP Fragmentation Needed that starts at the IPv4 header
  * 'l3', 'avail' bytes long, into 'q'.  Returns false if it is not one
- * (with a correct checksum) about a GRE packet its destination sent. */
+ * (with correct IPv4 and ICMP checksums) about a GRE packet its
+ * destination sent. */
 static bool
 parse_icmp4(const uint8_t *l3, size_t avail, struct icmp_quote *q)
 {
@@ -738,7 +751,8 @@ parse_icmp4(const uint8_t *l3, size_t avail, struct icmp_quote *q)
     ihl = IP_IHL(ip->ip_ihl_ver) * 4;
     tot_len = ntohs(ip->ip_tot_len);
     if (ihl < IP_HEADER_LEN || tot_len > avail || tot_len < ihl
-        || ip->ip_proto != IPPROTO_ICMP || IP_IS_FRAGMENT(ip->ip_frag_off)) {
+        || ip->ip_proto != IPPROTO_ICMP || IP_IS_FRAGMENT(ip->ip_frag_off)
+        || csum(ip, ihl)) {
         return false;
     }
     len = tot_len - ihl;
@@ -882,7 +896,7 @@ gre_pmtud_rx_icmp(struct dp_packet *packet, struct gre_stats *stats)
         char dev[IFNAMSIZ];
 
         if (learn(&q.k.remote, mtu,
-                  gre_pmtud_path_mtu(&q.k.remote, 0, dev))) {
+                  gre_pmtud_route_mtu(&q.k.remote, 0, dev))) {
             gre_stats_add(&port->stats.events[GRE_EVENT_PMTU_LEARNED], 1);
         } else {
             gre_stats_add(&stats->events[GRE_EVENT_ICMP_IGNORED], 1);

@@ -76,12 +76,13 @@ int gre_pmtud_route_mtu(const struct in6_addr *dst, uint32_t mark,
 int gre_pmtud_underlay_mtu(const struct ovs_action_push_tnl *,
                            const struct gre_push_plan *, uint32_t mark);
 
-/* What the push does with the packets gre_pmtud_too_big() lets leave,
- * once their header is pushed. */
+/* What the push does with the packet gre_pmtud_too_big() lets leave, once
+ * its header is pushed: anything but GRE_PMTUD_PUSH is gre_pmtud_finish()'s
+ * to do. */
 enum gre_pmtud_then {
     GRE_PMTUD_PUSH,             /* Nothing more. */
-    GRE_PMTUD_FRAGMENT_OUTER,   /* gre_pmtud_fragment_outer(). */
-    GRE_PMTUD_TRUNCATED,        /* gre_pmtud_mark_truncated(). */
+    GRE_PMTUD_FRAGMENT_OUTER,   /* Fragment the outer packet. */
+    GRE_PMTUD_TRUNCATED,        /* Set the ERSPAN T bit. */
 };
 
 size_t gre_pmtud_too_big(struct gre_port *, const struct gre_port_key *,
@@ -89,12 +90,10 @@ size_t gre_pmtud_too_big(struct gre_port *, const struct gre_port_key *,
                          const struct gre_push_plan *, int underlay_mtu,
                          struct dp_packet *, struct dp_packet **out,
                          size_t max, enum gre_pmtud_then *);
-void gre_pmtud_mark_truncated(struct dp_packet *,
-                              const struct gre_push_plan *);
-size_t gre_pmtud_fragment_outer(struct gre_port *,
-                                const struct gre_push_plan *,
-                                int underlay_mtu, struct dp_packet *,
-                                struct dp_packet **out, size_t max);
+size_t gre_pmtud_finish(struct gre_port *, const struct gre_push_plan *,
+                        int underlay_mtu, enum gre_pmtud_then,
+                        struct dp_packet *, struct dp_packet **out,
+                        size_t max);
 
 void gre_pmtud_clamp_mss(struct gre_port *, struct dp_packet *,
                          const struct ovs_action_push_tnl *,

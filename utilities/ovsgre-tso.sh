@@ -510,6 +510,31 @@ stream() {
     echo "stream: 64 MB intact through $type"
 }
 
+# Checks, for mode $1, that VM a's 'ping -M do' one byte over tunnel MTU
+# $2, which printed $3, got an ICMP error with that MTU and left it in VM
+# a's route cache, and that a packet at the tunnel MTU passes.  Then
+# clears the route cache: a new connection starts from the MTU it learned,
+# and the transfer after has to learn it again.
+vm_got_mtu() {
+    local mode=$1 tmtu=$2 out=$3
+    echo "$out" | grep -q -e "mtu = $tmtu" -e "mtu=$tmtu" || {
+        echo "$mode: no ICMP error with MTU $tmtu for a packet too big" >&2
+        exit 1
+    }
+    out=$(on vm-a ip route get "${overlay[b]}")
+    echo "$out"
+    echo "$out" | grep -q "mtu $tmtu" || {
+        echo "$mode: VM a's route cache does not have MTU $tmtu" >&2
+        exit 1
+    }
+    on vm-a ping -M "do" -c 1 -W 2 -s $((tmtu - 28)) "${overlay[b]}" \
+        >/dev/null || {
+        echo "$mode: a packet at the tunnel MTU did not pass" >&2
+        exit 1
+    }
+    on vm-a ip route flush cache
+}
+
 # Path MTU discovery across a TYPE $1 tunnel with options $2...: see the
 # usage above.
 pmtu() {
@@ -524,25 +549,7 @@ pmtu() {
         out=$(on vm-a ping -M "do" -c 2 -i 0.5 -W 1 -s $((tmtu + 1 - 28)) \
                   "${overlay[b]}" 2>&1 || true)
         echo "$out"
-        echo "$out" | grep -q -e "mtu = $tmtu" -e "mtu=$tmtu" || {
-            echo "pmtu: no ICMP error with MTU $tmtu for a packet one" \
-                 "byte over" >&2
-            exit 1
-        }
-        out=$(on vm-a ip route get "${overlay[b]}")
-        echo "$out"
-        echo "$out" | grep -q "mtu $tmtu" || {
-            echo "pmtu: VM a's route cache does not have MTU $tmtu" >&2
-            exit 1
-        }
-        on vm-a ping -M "do" -c 1 -W 2 -s $((tmtu - 28)) "${overlay[b]}" \
-            >/dev/null || {
-            echo "pmtu: a packet at the tunnel MTU did not pass" >&2
-            exit 1
-        }
-        # A new connection starts from the MTU the route cache learned;
-        # clear it, so that the transfer below has to learn it again.
-        on vm-a ip route flush cache
+        vm_got_mtu pmtu "$tmtu" "$out"
     fi
 
     transfer
@@ -588,21 +595,7 @@ pmtu_path() {
         echo "pmtu-path: host a learned no path MTU of $path_mtu" >&2
         exit 1
     }
-    echo "$out" | grep -q -e "mtu = $tmtu" -e "mtu=$tmtu" || {
-        echo "pmtu-path: no ICMP error with MTU $tmtu" >&2
-        exit 1
-    }
-    out=$(on vm-a ip route get "${overlay[b]}")
-    echo "$out"
-    echo "$out" | grep -q "mtu $tmtu" || {
-        echo "pmtu-path: VM a's route cache does not have MTU $tmtu" >&2
-        exit 1
-    }
-    on vm-a ping -M "do" -c 1 -W 2 -s $((tmtu - 28)) "${overlay[b]}" \
-        >/dev/null || {
-        echo "pmtu-path: a packet at the tunnel MTU did not pass" >&2
-        exit 1
-    }
+    vm_got_mtu pmtu-path "$tmtu" "$out"
     # The host's kernel got the router's error too, as it would without
     # ovs-gre (for its own traffic from that address).
     # shellcheck disable=SC2016
@@ -614,7 +607,6 @@ pmtu_path() {
         echo "pmtu-path: host a's kernel did not get the ICMP error" >&2
         exit 1
     }
-    on vm-a ip route flush cache
     transfer
     echo "pmtu-path: 64 MB intact through $type${1:+ $*} over a" \
          "$path_mtu-byte path"
