@@ -24,6 +24,7 @@
 
 #include "dp-packet.h"
 #include "gre-header.h"
+#include "gre-ka.h"
 #include "gre-layout.h"
 #include "gre-offload.h"
 #include "gre-options.h"
@@ -525,6 +526,10 @@ pop_one(const struct gre_type *type, struct dp_packet *packet,
         if (info.attributable) {
             rx_key(&md->tunnel, &info, &key);
             port = cached_lookup(cache, &key, &policy, &pt_mismatch);
+            if (port && info.drop == GRE_DROP_GRE_PROTO
+                && gre_ka_rx_reply(port, packet, &info, &md->tunnel)) {
+                return NULL;
+            }
         }
         return drop_rx(type, port, info.drop, packet);
     }
@@ -535,6 +540,10 @@ pop_one(const struct gre_type *type, struct dp_packet *packet,
         return drop_rx(type, NULL, GRE_DROP_NO_TUNNEL, packet);
     }
     if (OVS_UNLIKELY(pt_mismatch)) {
+        if (gre_ka_rx_reflect(port, packet, hlen, info.lay.proto,
+                              &md->tunnel)) {
+            return NULL;
+        }
         return drop_rx(type, port, GRE_DROP_GRE_PROTO, packet);
     }
     reason = rx_check(port, &policy, &info);
@@ -649,6 +658,13 @@ gre_dp_pop_batch(const struct gre_type *type, struct dp_packet_batch *batch)
         if (!packet) {
             continue;
         }
+        if (OVS_UNLIKELY(packet->packet_type != htonl(PT_ETH))
+            && gre_ka_maybe_keepalive(packet)
+            && gre_ka_rx_reflect(port, packet, 0,
+                                 pt_ns_type_be(packet->packet_type),
+                                 &packet->md.tunnel)) {
+            continue;
+        }
         /* Counters are added once per run of packets of one port. */
         if (port != run_port) {
             count_rx(run_port, run_n, run_bytes);
@@ -685,6 +701,13 @@ gre_dp_pop_one(const struct gre_type *type, struct dp_packet *packet)
     struct gre_port *port;
 
     packet = pop_one(type, packet, &cache, NULL, &port);
+    if (packet && OVS_UNLIKELY(packet->packet_type != htonl(PT_ETH))
+        && gre_ka_maybe_keepalive(packet)
+        && gre_ka_rx_reflect(port, packet, 0,
+                             pt_ns_type_be(packet->packet_type),
+                             &packet->md.tunnel)) {
+        return NULL;
+    }
     if (packet) {
         count_rx(port, 1, dp_packet_size(packet));
     }

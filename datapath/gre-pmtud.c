@@ -29,6 +29,7 @@
 #include "gre-layout.h"
 #include "gre-mtu.h"
 #include "gre-options.h"
+#include "gre-pktq.h"
 #include "gre-port.h"
 #include "gre-stats.h"
 #include "gre-wire.h"
@@ -37,12 +38,10 @@
 #include "netdev.h"
 #include "openvswitch/dynamic-string.h"
 #include "odp-netlink.h"
-#include "openvswitch/poll-loop.h"
 #include "ovs-router.h"
 #include "ovs-thread.h"
 #include "packets.h"
 #include "random.h"
-#include "seq.h"
 #include "svec.h"
 #include "timeval.h"
 #include "util.h"
@@ -332,50 +331,9 @@ gre_pmtud_underlay_mtu(const struct ovs_action_push_tnl *data,
 
 /* ICMP errors on their way into the bridge. */
 
-/* At most this many wait for the main thread; more are counted as
- * ratelimited. */
-#define ICMP_QUEUE_MAX 64
-
-static struct ovs_mutex icmp_mutex = OVS_MUTEX_INITIALIZER;
-static struct dp_packet *icmp_queue[ICMP_QUEUE_MAX] OVS_GUARDED_BY(icmp_mutex);
-static size_t icmp_head OVS_GUARDED_BY(icmp_mutex);
-static size_t icmp_count OVS_GUARDED_BY(icmp_mutex);
-
-/* Changes when an error is queued. */
-static struct seq *
-icmp_seq(void)
-{
-    static struct ovsthread_once once = OVSTHREAD_ONCE_INITIALIZER;
-    static struct seq *seq;
-
-    if (ovsthread_once_start(&once)) {
-        seq = seq_create();
-        ovsthread_once_done(&once);
-    }
-    return seq;
-}
-
-/* Queues 'icmp' for the main thread.  Returns false, and deletes it, if
- * the queue is full. */
-static bool
-icmp_enqueue(struct dp_packet *icmp)
-{
-    bool queued = false;
-
-    ovs_mutex_lock(&icmp_mutex);
-    if (icmp_count < ICMP_QUEUE_MAX) {
-        icmp_queue[(icmp_head + icmp_count++) % ICMP_QUEUE_MAX] = icmp;
-        queued = true;
-    }
-    ovs_mutex_unlock(&icmp_mutex);
-
-    if (queued) {
-        seq_change(icmp_seq());
-    } else {
-        dp_packet_delete(icmp);
-    }
-    return queued;
-}
+/* ICMP errors waiting for the main thread; more than the queue holds are
+ * counted as ratelimited. */
+static struct gre_pktq icmp_queue = GRE_PKTQ_INITIALIZER;
 
 /* Returns the oldest queued ICMP error, which the caller must run through
  * the datapath from its metadata's in_port and then delete, or NULL if
@@ -383,33 +341,14 @@ icmp_enqueue(struct dp_packet *icmp)
 struct dp_packet *
 gre_pmtud_next_icmp(void)
 {
-    struct dp_packet *icmp = NULL;
-
-    ovs_mutex_lock(&icmp_mutex);
-    if (icmp_count) {
-        icmp = icmp_queue[icmp_head];
-        icmp_head = (icmp_head + 1) % ICMP_QUEUE_MAX;
-        icmp_count--;
-    }
-    ovs_mutex_unlock(&icmp_mutex);
-    return icmp;
+    return gre_pktq_get(&icmp_queue);
 }
 
 /* Makes the main loop wake up when an ICMP error is queued. */
 void
 gre_pmtud_wait(void)
 {
-    uint64_t seqno = seq_read(icmp_seq());
-    size_t n;
-
-    ovs_mutex_lock(&icmp_mutex);
-    n = icmp_count;
-    ovs_mutex_unlock(&icmp_mutex);
-    if (n) {
-        poll_immediate_wake();
-    } else {
-        seq_wait(icmp_seq(), seqno);
-    }
+    gre_pktq_wait(&icmp_queue, gre_pktq_seqno());
 }
 
 /* Gives 'icmp' the metadata of a packet that 'port' received from the
@@ -468,7 +407,7 @@ send_too_big(struct gre_port *port, const struct gre_port_key *k,
         return;
     }
     icmp_metadata(icmp, port, k, data->tnl_port);
-    if (icmp_enqueue(icmp)) {
+    if (gre_pktq_put(&icmp_queue, icmp)) {
         gre_stats_add(&port->stats.events[GRE_EVENT_ICMP_TOO_BIG], 1);
     } else {
         gre_stats_add(&port->stats.events[GRE_EVENT_ICMP_RATELIMITED], 1);

@@ -32,6 +32,7 @@
 #include "util.h"
 
 #define GRE_DEFAULT_TTL 64
+#define GRE_DEFAULT_KEEPALIVE_RETRIES 3
 
 /* The dialect of the Open vSwitch version in use.  Set once, by the main
  * thread, before any port is configured. */
@@ -564,6 +565,54 @@ format_mss_clamp(const struct gre_options *o, struct smap *args)
     }
 }
 
+/* The longest keepalive period, in seconds, and the most retries (those
+ * Cisco IOS accepts). */
+#define KEEPALIVE_MAX 32767
+#define KEEPALIVE_RETRIES_MAX 255
+
+static void
+parse_keepalive(struct parse_ctx *ctx, const char *value)
+{
+    unsigned long long n;
+
+    if (parse_number(value, 10, KEEPALIVE_MAX, &n)) {
+        ctx->opts->keepalive = n;
+    } else {
+        complain(ctx, "invalid keepalive %s (a period in seconds from 1 "
+                 "to %d, or 0 for none)", value, KEEPALIVE_MAX);
+    }
+}
+
+static void
+format_keepalive(const struct gre_options *o, struct smap *args)
+{
+    if (o->keepalive) {
+        smap_add_format(args, "keepalive", "%"PRIu16, o->keepalive);
+    }
+}
+
+static void
+parse_keepalive_retries(struct parse_ctx *ctx, const char *value)
+{
+    unsigned long long n;
+
+    if (parse_number(value, 10, KEEPALIVE_RETRIES_MAX, &n) && n >= 1) {
+        ctx->opts->keepalive_retries = n;
+    } else {
+        complain(ctx, "invalid keepalive_retries %s (from 1 to %d)", value,
+                 KEEPALIVE_RETRIES_MAX);
+    }
+}
+
+static void
+format_keepalive_retries(const struct gre_options *o, struct smap *args)
+{
+    if (o->keepalive_retries != GRE_DEFAULT_KEEPALIVE_RETRIES) {
+        smap_add_format(args, "keepalive_retries", "%"PRIu8,
+                        o->keepalive_retries);
+    }
+}
+
 /* Which port types an option applies to. */
 enum option_scope {
     FOR_ALL,                    /* Every GRE-family type. */
@@ -622,6 +671,9 @@ static const struct option options[] = {
 
     OPTION("pmtud", FOR_GRE, parse_pmtud, format_pmtud),
     OPTION("mss_clamp", FOR_GRE, parse_mss_clamp, format_mss_clamp),
+    OPTION("keepalive", FOR_GRE, parse_keepalive, format_keepalive),
+    OPTION("keepalive_retries", FOR_GRE, parse_keepalive_retries,
+           format_keepalive_retries),
 
     OPTION("key", FOR_ALL, parse_key, format_keys),
     OPTION("in_key", FOR_ALL, parse_in_key, NULL),
@@ -703,6 +755,7 @@ gre_options_default(struct gre_options *opts)
     memset(opts, 0, sizeof *opts);
     opts->df_default = true;
     opts->pmtud = true;
+    opts->keepalive_retries = GRE_DEFAULT_KEEPALIVE_RETRIES;
     opts->ttl = GRE_DEFAULT_TTL;
     opts->pt_mode = NETDEV_PT_LEGACY_L2;
 }
@@ -764,6 +817,12 @@ gre_options_parse(const struct gre_type *type, const char *name,
     }
     opts->in_key = resolve_key(&ctx, KEY_IN);
     opts->out_key = resolve_key(&ctx, KEY_OUT);
+    if (opts->keepalive
+        && (opts->remote_ip_flow || opts->local_ip_flow
+            || opts->in_key.flow || opts->out_key.flow)) {
+        complain(&ctx, "keepalive needs a fixed remote_ip, local_ip and "
+                 "key (not \"flow\")");
+    }
 
     if (ctx.errors.length) {
         ds_chomp(&ctx.errors, '\n');

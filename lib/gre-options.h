@@ -94,6 +94,12 @@ struct gre_options {
     bool mss_clamp_auto;
     uint16_t mss_clamp;
 
+    /* Keepalives (see gre-keepalive.h): one every 'keepalive' seconds, 0
+     * for none; the tunnel is down after 'keepalive_retries' periods
+     * without a reply. */
+    uint16_t keepalive;
+    uint8_t keepalive_retries;
+
     /* ERSPAN: the version (1 for type II, 2 for type III), the type II
      * index, the type III direction and hardware ID. */
     struct gre_erspan_field erspan_ver;

@@ -20,6 +20,7 @@
 
 #include <string.h>
 
+#include "gre-keepalive.h"
 #include "gre-mtu.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/shash.h"
@@ -27,6 +28,7 @@
 #include "ovs-thread.h"
 #include "packets.h"
 #include "smap.h"
+#include "timeval.h"
 #include "util.h"
 
 /* What the datapath matches of one configured port: a copy, so that a
@@ -138,6 +140,7 @@ gre_port_create(const char *name, const struct gre_type *type)
     atomic_init(&port->rx_seq, 0);
     ovs_mutex_init(&port->icmp_mutex);
     token_bucket_init(&port->icmp_bucket, 1, 50);
+    token_bucket_init(&port->reflect_bucket, 1, 20 * 100);
 
     ovs_mutex_lock(&ports_mutex);
     port->node = shash_add(&ports, name, port);
@@ -152,6 +155,8 @@ gre_port_free(struct gre_port *port)
     free(port->config_error);
     free(port->name);
     ovs_mutex_destroy(&port->icmp_mutex);
+    gre_keepalive_destroy(ovsrcu_get_protected(struct gre_keepalive *,
+                                               &port->keepalive));
     free(port);
 }
 
@@ -175,6 +180,7 @@ gre_port_destroy(struct gre_port *port)
 void
 gre_port_configure(struct gre_port *port, const struct gre_options *opts)
 {
+    struct gre_keepalive *ka;
     struct gre_options *old;
 
     ovs_mutex_lock(&ports_mutex);
@@ -186,6 +192,49 @@ gre_port_configure(struct gre_port *port, const struct gre_options *opts)
     publish_table();
     ovs_mutex_unlock(&ports_mutex);
     gre_port_set_config_error(port, NULL);
+
+    ka = gre_port_keepalive(port);
+    if (!ka && opts->keepalive) {
+        ka = gre_keepalive_create();
+        ovsrcu_set(&port->keepalive, ka);
+    }
+    if (ka) {
+        gre_keepalive_configure(ka, opts, time_msec());
+    }
+}
+
+/* Returns 'port''s keepalive state, or NULL if it never had keepalives.
+ * Any thread. */
+struct gre_keepalive *
+gre_port_keepalive(const struct gre_port *port)
+{
+    return ovsrcu_get(struct gre_keepalive *, &port->keepalive);
+}
+
+/* Returns an array, which the caller must free(), of the '*n' ports that
+ * have keepalive state.  Main thread: they stay valid until it destroys
+ * them. */
+struct gre_port **
+gre_port_with_keepalives(size_t *n)
+{
+    struct gre_port **list = NULL;
+    struct shash_node *node;
+    size_t allocated = 0;
+
+    *n = 0;
+    ovs_mutex_lock(&ports_mutex);
+    SHASH_FOR_EACH (node, &ports) {
+        struct gre_port *port = node->data;
+
+        if (gre_port_keepalive(port)) {
+            if (*n >= allocated) {
+                list = x2nrealloc(list, &allocated, sizeof *list);
+            }
+            list[(*n)++] = port;
+        }
+    }
+    ovs_mutex_unlock(&ports_mutex);
+    return list;
 }
 
 /* Returns the options in force for 'port'.  In a thread other than the
@@ -411,17 +460,33 @@ gre_port_lookup_tx(const struct gre_port_key *k)
     return e ? e->port : NULL;
 }
 
+/* Takes 'n' tokens from 'bucket', one of 'port''s rate limits, if it has
+ * them.  Returns true if it did. */
+static bool
+withdraw(struct gre_port *port, struct token_bucket *bucket, unsigned int n)
+{
+    bool allowed;
+
+    ovs_mutex_lock(&port->icmp_mutex);
+    allowed = token_bucket_withdraw(bucket, n);
+    ovs_mutex_unlock(&port->icmp_mutex);
+    return allowed;
+}
+
 /* Returns true if 'port' may send one more ICMP error now, and takes it
  * from its rate limit.  Safe to call from several threads at once. */
 bool
 gre_port_icmp_allowed(struct gre_port *port)
 {
-    bool allowed;
+    return withdraw(port, &port->icmp_bucket, 1);
+}
 
-    ovs_mutex_lock(&port->icmp_mutex);
-    allowed = token_bucket_withdraw(&port->icmp_bucket, 1);
-    ovs_mutex_unlock(&port->icmp_mutex);
-    return allowed;
+/* Returns true if 'port' may send back one more of its peer's keepalives
+ * now, and takes it from its rate limit.  Any thread. */
+bool
+gre_port_reflect_allowed(struct gre_port *port)
+{
+    return withdraw(port, &port->reflect_bucket, 100);
 }
 
 #define RX_SEQ_VALID (UINT64_C(1) << 32)
@@ -503,15 +568,49 @@ format_mtu(struct ds *s, const struct gre_type *type,
     }
 }
 
-/* Appends to 's' the events of 'snap' that are not zero, if any. */
+/* Appends to 's' the path MTU events of 'snap' that are not zero, if
+ * any. */
 static void
 format_events(struct ds *s, const struct gre_stats_snapshot *snap)
 {
     bool any = false;
 
-    for (int i = 0; i < GRE_N_EVENTS; i++) {
+    for (int i = 0; i < GRE_EVENT_KEEPALIVE_SENT; i++) {
         if (snap->events[i]) {
             ds_put_format(s, "%s %s=%"PRIu64, any ? "" : "  pmtu:",
+                          gre_event_name(i), snap->events[i]);
+            any = true;
+        }
+    }
+    if (any) {
+        ds_put_char(s, '\n');
+    }
+}
+
+/* Appends to 's' the keepalive state of 'port', if it has had keepalives,
+ * and its keepalive counts (those of reflection too) that are not zero. */
+static void
+format_keepalive(struct ds *s, const struct gre_port *port,
+                 const struct gre_stats_snapshot *snap)
+{
+    struct gre_keepalive *ka = gre_port_keepalive(port);
+    bool any = false;
+
+    if (ka) {
+        struct gre_keepalive_status ks;
+
+        gre_keepalive_status(ka, &ks);
+        if (ks.enabled) {
+            ds_put_format(s, "  keepalive: %s (every %d s, down after %d)",
+                          ks.up ? "up" : "down", ks.period, ks.retries);
+        } else {
+            ds_put_cstr(s, "  keepalive: disabled");
+        }
+        any = true;
+    }
+    for (int i = GRE_EVENT_KEEPALIVE_SENT; i < GRE_N_EVENTS; i++) {
+        if (snap->events[i]) {
+            ds_put_format(s, "%s %s=%"PRIu64, any ? "" : "  keepalive:",
                           gre_event_name(i), snap->events[i]);
             any = true;
         }
@@ -550,6 +649,7 @@ format_port(struct ds *s, const struct gre_port *port,
                   snap.rx_packets, snap.rx_bytes);
     format_drops(s, &snap);
     format_events(s, &snap);
+    format_keepalive(s, port, &snap);
 }
 
 /* Appends to 's' a description of the port called 'name', or of every port

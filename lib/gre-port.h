@@ -70,6 +70,16 @@ struct gre_port {
      * limited as Linux limits ICMP: 1000 a second, bursts of 50. */
     struct ovs_mutex icmp_mutex;
     struct token_bucket icmp_bucket;    /* Under icmp_mutex. */
+
+    /* Peers' keepalives sent back (gre-keepalive.h): 10 a second, bursts
+     * of 20. */
+    struct token_bucket reflect_bucket; /* Under icmp_mutex. */
+
+    /* Keepalive state, NULL until keepalives are first configured, then
+     * kept until the port is destroyed. */
+    OVSRCU_TYPE(struct gre_keepalive *) keepalive;
+
+    struct netdev *netdev;              /* Owner (not a reference). */
 };
 
 /* The addresses and key of a packet, as the table matches them. */
@@ -102,6 +112,9 @@ struct gre_port *gre_port_lookup_rx(const struct gre_port_key *,
                                     bool *pt_mismatch);
 bool gre_port_seq_accept(struct gre_port *, uint32_t seq);
 bool gre_port_icmp_allowed(struct gre_port *);
+bool gre_port_reflect_allowed(struct gre_port *);
+struct gre_keepalive *gre_port_keepalive(const struct gre_port *);
+struct gre_port **gre_port_with_keepalives(size_t *n);
 struct gre_port *gre_port_lookup_tx(const struct gre_port_key *);
 struct gre_port *gre_port_lookup_endpoints(enum gre_kind, bool ipv6,
                                            const struct in6_addr *local,

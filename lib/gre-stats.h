@@ -111,7 +111,21 @@ enum gre_drop_kind {
              "fragments do not fit in the datapath's batch")               \
     GRE_DROP(ICMP_NO_HOST, "icmp_no_host", RX_DROPPED,                     \
              "an ICMP error for a tunnel endpoint could not be handed to " \
-             "the host: no route to the endpoint's internal interface")
+             "the host: no route to the endpoint's internal interface")     \
+    GRE_DROP(KEEPALIVE_FORGED, "keepalive_forged", RX_DROPPED,             \
+             "a GRE packet of protocol 0 on a port with keepalives whose " \
+             "proof is not the port's: forged, corrupted, cut short, or "  \
+             "made for another port")                                     \
+    GRE_DROP(KEEPALIVE_STALE, "keepalive_stale", RX_DROPPED,               \
+             "a keepalive reply with the port's proof that answers no "    \
+             "keepalive sent in the last keepalive_retries periods (or "   \
+             "the port's keepalives are off)")                            \
+    GRE_DROP(KEEPALIVE_REPLAYED, "keepalive_replayed", RX_DROPPED,         \
+             "a keepalive reply whose counter is not beyond that of a "    \
+             "reply already taken: a replay")                             \
+    GRE_DROP(KEEPALIVE_RATELIMITED, "keepalive_ratelimited", RX_DROPPED,   \
+             "a peer's keepalive not sent back: over the port's limit of " \
+             "10 a second (bursts of 20), or too many waiting")
 
 /* Events that are no drops.  GRE_EVENT(ENUM, name, description). */
 #define GRE_EVENTS                                                        \
@@ -147,7 +161,18 @@ enum gre_drop_kind {
               "were truncated to fit, with the T bit set")                \
     GRE_EVENT(MSS_CLAMPED, "mss_clamped",                                 \
               "TCP SYN and SYN-ACK segments whose MSS option was lowered "\
-              "(mss_clamp)")
+              "(mss_clamp)")                                              \
+    GRE_EVENT(KEEPALIVE_SENT, "keepalive_sent",                           \
+              "keepalives sent (keepalive)")                              \
+    GRE_EVENT(KEEPALIVE_REPLIES, "keepalive_replies",                     \
+              "replies to the port's keepalives taken")                   \
+    GRE_EVENT(KEEPALIVE_REFLECTED, "keepalive_reflected",                 \
+              "peers' keepalives decapsulated and sent back")             \
+    GRE_EVENT(KEEPALIVE_UNSENT, "keepalive_unsent",                       \
+              "keepalives, or peers' keepalives to send back, not sent: " \
+              "no route to the peer, or its next hop's link-layer "       \
+              "address not known yet (an ARP request or neighbour "       \
+              "solicitation goes out instead)")
 
 enum gre_event {
 #define GRE_EVENT(ENUM, NAME, DESC) GRE_EVENT_##ENUM,

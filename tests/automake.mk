@@ -20,6 +20,7 @@ TESTSUITE_AT = \
 	tests/gre-flow.at \
 	tests/gre-show.at \
 	tests/gre-pmtu.at \
+	tests/gre-keepalive.at \
 	tests/gre-rx.at \
 	tests/gre-pcap.at \
 	tests/gre-offload.at \
@@ -52,7 +53,7 @@ tests_test_offload_SOURCES = tests/test-offload.c \
 	$(OVSGRE_LIB_SOURCES) $(OVSGRE_DP_SOURCES)
 tests_test_offload_LDADD = $(OVS_BUILDDIR)/lib/libopenvswitch.la
 EXTRA_tests_test_offload_DEPENDENCIES = $(OVS_STAMP)
-EXTRA_DIST += tests/offload-ref.py tests/pmtu-ref.py
+EXTRA_DIST += tests/offload-ref.py tests/pmtu-ref.py tests/keepalive-ref.py
 
 # test-loop: the main-loop shortcuts of vswitchd/ovs-loop.c on real
 # sockets, linked with the same wrapping as ovs-vswitchd.
@@ -132,6 +133,10 @@ fuzz-seeds:
 	done >> tests/fuzz-seeds.hex; \
 	$$ref outer-frags $$inner 600 >> tests/fuzz-seeds.hex; \
 	$$ref outer-frags $$inner 600 ipv6 >> tests/fuzz-seeds.hex
+	ka="$(PYTHON3) $(srcdir)/tests/keepalive-ref.py"; \
+	for args in "4" "6" "4 key=5 dst=192.0.2.4" "4 proto=0x6558"; do \
+	  $$ka peer $$args; \
+	done >> tests/fuzz-seeds.hex
 	$(PYTHON3) -c 'import sys; [open("tests/fuzz-seeds/%04d" % i, "wb").write(bytes.fromhex(l.strip())) for i, l in enumerate(sys.stdin)]' < tests/fuzz-seeds.hex
 	rm -f tests/fuzz-seeds.hex
 

@@ -37,6 +37,7 @@
 #include "flow.h"
 #include "gre-header.h"
 #include "gre-dp.h"
+#include "gre-ka.h"
 #include "gre-options.h"
 #include "gre-pmtud.h"
 #include "gre-reasm.h"
@@ -213,6 +214,14 @@ init_ports(void)
         "remote_ip=flow", "key=flow", "packet_type=legacy_l3", NULL });
     add_port("g3", GRE_TYPE_GRE, (const char *[]) {
         "remote_ip=192.0.2.3", "packet_type=ptap", NULL });
+    /* Keepalive replies (GRE protocol 0) and peers' keepalives. */
+    add_port("k1", GRE_TYPE_GRE, (const char *[]) {
+        "remote_ip=192.0.2.4", "key=5", "keepalive=10", NULL });
+    add_port("k3", GRE_TYPE_GRE, (const char *[]) {
+        "remote_ip=192.0.2.5", "key=5", "keepalive=10",
+        "packet_type=legacy_l3", NULL });
+    add_port("k6", GRE_TYPE_IP6GRE, (const char *[]) {
+        "remote_ip=2001:db8::4", "key=5", "keepalive=10", NULL });
     add_port("e1", GRE_TYPE_ERSPAN, (const char *[]) {
         "remote_ip=192.0.2.2", "key=flow", "erspan_ver=flow", "in_seq=true",
         NULL });
@@ -259,6 +268,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
 
     check_same_header_path(data, size);
+
+    /* What the main thread would have sent on. */
+    for (struct dp_packet *p; (p = gre_ka_next_reflection()); ) {
+        dp_packet_delete(p);
+    }
+    for (struct dp_packet *p; (p = gre_pmtud_next_icmp()); ) {
+        dp_packet_delete(p);
+    }
 
     /* Let postponed frees run, as a datapath thread's quiescing would. */
     ovsrcu_quiesce();

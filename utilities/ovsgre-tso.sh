@@ -55,9 +55,22 @@
 #          'ping -M do' must then get the lower tunnel MTU, host a's own
 #          kernel must have received the error too, and 64 MB over TCP
 #          must arrive intact.
+#        ovsgre-tso.sh BUILDDIR keepalive TYPE [OPTION=VALUE...]
+#          ovs-gre's daemon on both hosts, a TYPE tunnel tun0 (gre or
+#          ip6gre) with key=1 keepalive=1 keepalive_retries=2 and the
+#          given options, and a second tunnel tun1 (key 2) without
+#          keepalives;
+#          each VM's traffic leaves by a fast-failover group watching tun0
+#          then tun1.  Checks that tun0 is up on both hosts and carries
+#          the pings; that with host b's tun0 changed to another key, host
+#          a's tun0 goes down within PERIOD x RETRIES + PERIOD (3 s) and
+#          the pings go by tun1; that it comes back up with the key put
+#          back; that with host b's ovs-vswitchd stopped it goes down in
+#          time again, and comes back up once the daemon is started
+#          again.  Prints each time measured.
 #
-# Run as root.  Needs iperf3, ethtool and tc (bench), ping (pmtu) and
-# python3.
+# Run as root.  Needs iperf3, ethtool and tc (bench), ping (pmtu,
+# keepalive) and python3.
 
 set -e -o pipefail
 
@@ -612,6 +625,125 @@ pmtu_path() {
          "$path_mtu-byte path"
 }
 
+# Prints host $1's Interface $2 link_state.
+link_state() {
+    on "$1" ovs-vsctl get interface "$2" link_state
+}
+
+# Waits until host $1's tun0 is $2, at most $3 seconds (with tenths)
+# from the time $4 (date +%s%N, default now), and prints how long after
+# that it happened, in seconds; fails if it did not.
+wait_state() {
+    local h=$1 want=$2 limit=$3 start=${4:-$(date +%s%N)} now
+    while :; do
+        if [ "$(link_state "$h" tun0)" = "$want" ]; then
+            now=$(date +%s%N)
+            awk -v ns=$((now - start)) 'BEGIN { printf "%.1f\n", ns / 1e9 }'
+            return 0
+        fi
+        now=$(date +%s%N)
+        if [ $(((now - start) / 100000000)) -gt "$(echo "$limit" |
+                                                  tr -d .)" ]; then
+            echo "keepalive: host $h's tun0 not $want after $limit s" >&2
+            on "$h" ovs-appctl gre/show tun0 >&2 || true
+            return 1
+        fi
+        sleep 0.1
+    done
+}
+
+# Pings VM b from VM a, and checks which of host a's tunnels carried it:
+# the OpenFlow port $1's transmit counter must grow.
+ping_by() {
+    local port=$1 before after
+    before=$(on a ovs-vsctl get interface "$port" statistics:tx_packets)
+    on vm-a ping -c 3 -i 0.2 -W 1 "${overlay[b]}" >/dev/null || {
+        echo "keepalive: no ping from VM a to VM b by $port" >&2
+        return 1
+    }
+    # Statistics reach OVSDB every 5 seconds at the most.
+    for _ in $(seq 1 60); do
+        after=$(on a ovs-vsctl get interface "$port" statistics:tx_packets)
+        [ "$after" -gt "$before" ] && return 0
+        sleep 0.1
+    done
+    echo "keepalive: the pings did not leave host a by $port" >&2
+    return 1
+}
+
+# Keepalives and failover between two ovs-gre daemons: see the usage
+# above.
+keepalive() {
+    local type=${1:?keepalive needs a tunnel type} h remote t t0 dir
+    local limit=3.5
+    shift
+    setup "$ours" false off "$type" key=1 keepalive=1 keepalive_retries=2 \
+          "$@"
+    for h in a b; do
+        if [ "$type" = ip6gre ]; then
+            remote=${underlay6[${peer[$h]}]}
+        else
+            remote=${underlay4[${peer[$h]}]}
+        fi
+        on "$h" ovs-vsctl \
+            -- add-port br-int tun1 -- set interface tun1 type="$type" \
+               options:remote_ip="$remote" options:key=2 ofport_request=3
+        on "$h" ovs-ofctl -O OpenFlow13 add-group br-int \
+            "group_id=1,type=ff,bucket=watch_port:tun0,output:tun0,bucket=watch_port:tun1,output:tun1"
+        on "$h" ovs-ofctl -O OpenFlow13 replace-flows br-int - <<FLOWS
+in_port=vm-$h,actions=group:1
+in_port=tun0,actions=output:vm-$h
+in_port=tun1,actions=output:vm-$h
+FLOWS
+    done
+
+    for h in a b; do
+        t=$(wait_state "$h" up 5)
+        echo "host $h: tun0 up"
+    done
+    ping_by tun0
+    echo "pings by tun0"
+
+    # Host b stops answering on tun0: its tun0 takes another key.
+    t0=$(date +%s%N)
+    on b ovs-vsctl set interface tun0 options:key=99
+    t=$(wait_state a down "$limit" "$t0")
+    echo "host b's tun0 on another key: host a's tun0 down in $t s"
+    on a ovs-ofctl show br-int | grep -A2 '(tun0)' | grep -q LINK_DOWN || {
+        echo "keepalive: OpenFlow port tun0 not LINK_DOWN" >&2
+        return 1
+    }
+    on a ovs-vsctl get interface tun0 status:keepalive_state |
+        grep -qx down
+    t=$(wait_state b down "$limit")
+    ping_by tun1
+    echo "pings by tun1 (fast failover)"
+    t0=$(date +%s%N)
+    on b ovs-vsctl set interface tun0 options:key=1
+    t=$(wait_state a up 5 "$t0")
+    echo "key put back: host a's tun0 up in $t s"
+    t=$(wait_state b up 5)
+    ping_by tun0
+    echo "pings by tun0 again"
+
+    # Host b's daemon stops.
+    dir=$(rundir b)
+    t0=$(date +%s%N)
+    stop_pidfile "$dir/ovs-vswitchd.pid"
+    t=$(wait_state a down "$limit" "$t0")
+    echo "host b's ovs-vswitchd stopped: host a's tun0 down in $t s"
+    t0=$(date +%s%N)
+    on b "$ours" "unix:$dir/db.sock" --detach --no-chdir \
+        --pidfile="$dir/ovs-vswitchd.pid" --log-file="$dir/ovs-vswitchd.log" \
+        -vconsole:off
+    t=$(wait_state a up 10 "$t0")
+    echo "host b's ovs-vswitchd started again: host a's tun0 up in $t s"
+    grep -c 'tun0: keepalive: tunnel down' "$(rundir a)/ovs-vswitchd.log" |
+        sed 's/^/host a logged tunnel down /'
+    on a ovs-appctl gre/show tun0
+    echo "keepalive: $type${1:+ $*} goes down and up in time, and fails over"
+}
+
 if [ "$(id -u)" != 0 ]; then
     echo "ovsgre-tso.sh: run as root (namespaces, veth, tap)" >&2
     exit 1
@@ -636,5 +768,6 @@ bench) buf_raise; bench "$@" ;;
 stream) buf_raise; stream "$@" ;;
 pmtu) buf_raise; pmtu "$@" ;;
 pmtu-path) buf_raise; pmtu_path "$@" ;;
+keepalive) buf_raise; keepalive "$@" ;;
 *) echo "ovsgre-tso.sh: unknown mode $mode" >&2; exit 2 ;;
 esac

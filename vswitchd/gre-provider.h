@@ -50,6 +50,8 @@ int gre_provider_get_stats(const struct netdev *, struct netdev_stats *);
 int gre_provider_get_custom_stats(const struct netdev *,
                                   struct netdev_custom_stats *);
 void gre_provider_destruct(struct netdev *);
+int gre_provider_get_carrier(const struct netdev *, bool *carrier);
+int gre_provider_get_status(const struct netdev *, struct smap *);
 void gre_provider_run(const struct netdev_class *);
 void gre_provider_wait(const struct netdev_class *);
 
@@ -64,6 +66,8 @@ void gre_provider_wait(const struct netdev_class *);
     .get_stats = gre_provider_get_stats,                        \
     .get_custom_stats = gre_provider_get_custom_stats,          \
     .destruct = gre_provider_destruct,                          \
+    .get_carrier = gre_provider_get_carrier,                    \
+    .get_status = gre_provider_get_status,                      \
     .run = gre_provider_run,                                    \
     .wait = gre_provider_wait
 

@@ -57,7 +57,8 @@ int gre_vport_get_status(const struct netdev *, struct smap *);
 int gre_vport_get_ifindex(const struct netdev *);
 
 /* The members of a 'struct netdev_class' that only touch the vport.  OVS's
- * own netdev_vport_construct() makes it a vport class. */
+ * own netdev_vport_construct() makes it a vport class.  ('get_status' is
+ * the provider's, which adds to gre_vport_get_status().) */
 #define GRE_VPORT_FUNCTIONS                                     \
     .alloc = gre_vport_alloc,                                   \
     .construct = netdev_vport_construct,                        \
@@ -67,7 +68,6 @@ int gre_vport_get_ifindex(const struct netdev *);
     .get_pt_mode = gre_vport_get_pt_mode,                       \
     .update_flags = gre_vport_update_flags,                     \
     .get_tunnel_config = gre_vport_get_tunnel_config,           \
-    .get_status = gre_vport_get_status,                         \
     .get_ifindex = gre_vport_get_ifindex
 
 /* An entry of a table of classes: type 'TYPE' (a 'const struct gre_type
