@@ -22,6 +22,7 @@
 #include <string.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/params.h>
 #include <openssl/rand.h>
 
 #include "csum.h"
@@ -189,6 +190,40 @@ gre_keepalive_answer_len(bool ipv6, const struct gre_options *opts)
             + GRE_KEEPALIVE_PROOF_LEN);
 }
 
+/* Computes HMAC-SHA-256 of the 'n' bytes at 'msg' with the 32-byte key
+ * 'key' into 'mac' (EVP_MAX_MD_SIZE bytes), with its length in '*mac_len'.
+ * Returns true if OpenSSL could.  Any thread: the MAC implementation is
+ * fetched once and shared, each call has its own context. */
+static bool
+hmac_sha256(const uint8_t key[32], const uint8_t *msg, size_t n,
+            uint8_t *mac, size_t *mac_len)
+{
+    static struct ovsthread_once once = OVSTHREAD_ONCE_INITIALIZER;
+    static EVP_MAC *hmac;
+    OSSL_PARAM params[2];
+    EVP_MAC_CTX *ctx;
+    bool ok;
+
+    if (ovsthread_once_start(&once)) {
+        hmac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+        ovsthread_once_done(&once);
+    }
+    if (!hmac) {
+        return false;
+    }
+    ctx = EVP_MAC_CTX_new(hmac);
+    if (!ctx) {
+        return false;
+    }
+    params[0] = OSSL_PARAM_construct_utf8_string("digest", "SHA256", 0);
+    params[1] = OSSL_PARAM_construct_end();
+    ok = (EVP_MAC_init(ctx, key, 32, params)
+          && EVP_MAC_update(ctx, msg, n)
+          && EVP_MAC_final(ctx, mac, mac_len, EVP_MAX_MD_SIZE));
+    EVP_MAC_CTX_free(ctx);
+    return ok;
+}
+
 /* Computes into 'digest' the digest of a proof with 'time' and 'counter'
  * for an answer with 'ends'. */
 static void
@@ -208,13 +243,11 @@ compute_digest(const uint8_t secret[32], uint64_t time, uint64_t counter,
     msg[48] = ends->has_key;
     memcpy(msg + 49, ends->has_key ? &ends->key : &(ovs_be32) { 0 }, 4);
 
-    if (!EVP_Q_mac(NULL, "HMAC", NULL, "SHA256", NULL, secret, 32,
-                   msg, sizeof msg, mac, sizeof mac, &mac_len)
+    if (!hmac_sha256(secret, msg, sizeof msg, mac, &mac_len)
         || mac_len < DIGEST_LEN) {
         /* Nothing will match it: no reply is taken. */
         VLOG_ERR_ONCE("OpenSSL cannot compute HMAC-SHA-256: keepalive "
                       "replies cannot be checked");
-        memset(digest, 0, DIGEST_LEN);
         random_bytes(digest, DIGEST_LEN);
         return;
     }
