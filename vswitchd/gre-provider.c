@@ -56,13 +56,6 @@ VLOG_DEFINE_THIS_MODULE(gre_provider);
 
 static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 20);
 
-/* Keepalives (gre-keepalive.h), for the main loop: when they next need it
- * (0 after a configuration that may have changed a port's keepalives, so
- * that the next run looks), and what gre_ka_seqno() said before it last
- * looked at them. */
-static long long int keepalive_wake = LLONG_MAX;
-static uint64_t keepalive_seqno;
-
 /* Configuration. */
 
 /* 'set_config': validates all of 'args' and, only if all of it is valid,
@@ -106,9 +99,6 @@ gre_provider_set_config(struct netdev *netdev, const struct smap *args,
     }
     gre_port_configure(port, &opts);
     gre_vport_publish(netdev, &opts);
-    if (gre_port_keepalive(port)) {
-        keepalive_wake = 0;
-    }
     return 0;
 }
 
@@ -614,6 +604,8 @@ send_reflection(struct dp_packet *packet)
     send_from_host(packet, hop.dev);
 }
 
+/* What gre_ka_seqno() said before the main loop last looked. */
+static uint64_t keepalive_seqno;
 
 /* Sends the keepalives that are due and the peers' keepalives waiting to
  * go back, and tells OVS of the tunnels whose state changed.  Returns
@@ -666,6 +658,8 @@ run_keepalives(void)
     return wake;
 }
 
+/* When keepalives next need the main loop. */
+static long long int keepalive_wake = LLONG_MAX;
 
 /* Runs 'icmp', an ICMP error the push made, through the datapath from the
  * tunnel's datapath port in its metadata, as if that port had just
@@ -712,11 +706,7 @@ gre_provider_run(const struct netdev_class *class OVS_UNUSED)
         dp_packet_delete(icmp);
     }
     gre_reasm_expire(time_msec());
-    /* The ports are walked only when something is due, was queued or
-     * came up, or was configured: not on every turn of the main loop. */
-    if (time_msec() >= keepalive_wake || gre_ka_seqno() != keepalive_seqno) {
-        keepalive_wake = run_keepalives();
-    }
+    keepalive_wake = run_keepalives();
 }
 
 /* 'wait': wakes the main loop when an ICMP error or a peer's keepalive is
