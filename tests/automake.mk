@@ -21,6 +21,7 @@ TESTSUITE_AT = \
 	tests/gre-show.at \
 	tests/gre-pmtu.at \
 	tests/gre-keepalive.at \
+	tests/gre-interop.at \
 	tests/gre-rx.at \
 	tests/gre-pcap.at \
 	tests/gre-offload.at \
@@ -82,6 +83,14 @@ $(TESTSUITE): $(TESTSUITE_AT) $(srcdir)/tests/package.m4
 check-ovsgre: all $(TESTSUITE) tests/atlocal
 	$(SHELL) '$(TESTSUITE)' -C tests \
 	  AUTOTEST_PATH='$(OVSGRE_AUTOTEST_PATH)' $(TESTSUITEFLAGS)
+
+# 'make check-interop': only the tests against Debian's stock daemon
+# (tests/gre-interop.at; as root, with openvswitch-switch installed), which
+# 'make check-ovsgre' runs too.
+.PHONY: check-interop
+check-interop: all $(TESTSUITE) tests/atlocal
+	$(SHELL) '$(TESTSUITE)' -C tests \
+	  AUTOTEST_PATH='$(OVSGRE_AUTOTEST_PATH)' -k interop $(TESTSUITEFLAGS)
 
 check-upstream: all
 	$(SHELL) $(srcdir)/tests/run-upstream.sh '$(OVS_SRCDIR)' \

@@ -31,6 +31,7 @@ packages="
     openvswitch-source libssl-dev libcap-ng-dev libunbound-dev
     python3 python3-scapy iproute2 iputils-ping procps tshark
     clang libclang-rt-dev iperf3 ethtool
+    openvswitch-switch
     libdpdk-dev dpdk-dev
     build-essential debhelper python3-docutils lintian rpm shellcheck
 "

@@ -68,9 +68,21 @@
 #          back; that with host b's ovs-vswitchd stopped it goes down in
 #          time again, and comes back up once the daemon is started
 #          again.  Prints each time measured.
+#        ovsgre-tso.sh BUILDDIR interop TYPE [OPTION=VALUE...]
+#          a TYPE tunnel with the given options between ovs-gre's daemon
+#          and Debian's stock one of the same Open vSwitch version
+#          (package openvswitch-switch, or OVSGRE_STOCK_VSWITCHD), each
+#          way round (ours on host a, then on host b): pings both ways
+#          and 64 MB over TCP each way, checked (SHA-256), with tshark
+#          decoding the underlay (headers as configured, checksums
+#          right, nothing malformed).  Where the stock side is known to
+#          send bad packets (Open vSwitch 3.1 with csum=true and
+#          seq=true: a GRE checksum that leaves out the sequence
+#          number), checks instead that ovs-gre drops them as gre_csum
+#          and that tshark finds their checksums wrong and ours right.
 #
 # Run as root.  Needs iperf3, ethtool and tc (bench), ping (pmtu,
-# keepalive) and python3.
+# keepalive, interop) and python3.
 
 set -e -o pipefail
 
@@ -115,6 +127,10 @@ teardown() {
         kill "$server_pid" 2>/dev/null || true
         wait "$server_pid" 2>/dev/null || true
         server_pid=
+    fi
+    if [ -n "${tshark_pid:-}" ]; then
+        kill "$tshark_pid" 2>/dev/null || true
+        tshark_pid=
     fi
     for h in a b vm-a vm-b rt; do
         stop_host "$h"
@@ -204,8 +220,13 @@ overhead() {
 # Sets up both hosts with ovs-vswitchd $1, userspace TSO $2 (true or
 # false), GRO on the underlay $3 (on or off), a tunnel of type $4 with
 # options $5...
+# The daemon of host b, when it is not setup()'s (interop), and the
+# underlay capture's tshark.
+vswitchd_b=
+tshark_pid=
+
 setup() {
-    local vswitchd=$1 tso=$2 gro=$3 type=$4 h remote opts mtu
+    local vswitchd=$1 tso=$2 gro=$3 type=$4 h remote opts mtu vsw
     shift 4
     teardown
     for h in a b; do
@@ -224,7 +245,11 @@ setup() {
         if [ -n "${path_mtu:-}" ] && [ "$h" = b ]; then
             ip -n "$(ns_of b)" link set ul-b mtu "$path_mtu"
         fi
-        start_ovs "$h" "$vswitchd" "userspace-tso-enable=$tso"
+        vsw=$vswitchd
+        if [ "$h" = b ] && [ -n "$vswitchd_b" ]; then
+            vsw=$vswitchd_b
+        fi
+        start_ovs "$h" "$vsw" "userspace-tso-enable=$tso"
         if [ "$type" = ip6gre ] || [ "$type" = ip6erspan ]; then
             remote=${underlay6[${peer[$h]}]}
         else
@@ -444,13 +469,13 @@ bench() {
          "underlay veths, their NAPI threads counted with the daemons)"
 }
 
-# Sends 64 MB from VM a to VM b over TCP and checks the SHA-256 of what
-# arrived against what was sent.
+# Sends 64 MB from VM $1 to VM $2 (default a to b) over TCP and checks
+# the SHA-256 of what arrived against what was sent.
 transfer() {
-    local sent got
+    local from=${1:-a} to=${2:-b} sent got
     # Both ends give up after 5 minutes, so that nothing is left waiting
     # if the other end fails.
-    on vm-b timeout 300 python3 -c '
+    on "vm-$to" timeout 300 python3 -c '
 import hashlib, socket, sys
 s = socket.socket()
 s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -463,10 +488,10 @@ while True:
     if not b:
         break
     h.update(b)
-open(sys.argv[1], "w").write(h.hexdigest() + "\n")' "$(rundir vm-b)/got" &
+open(sys.argv[1], "w").write(h.hexdigest() + "\n")' "$(rundir "vm-$to")/got" &
     server_pid=$!
-    wait_listen vm-b 5201
-    sent=$(on vm-a timeout 300 python3 -c '
+    wait_listen "vm-$to" 5201
+    sent=$(on "vm-$from" timeout 300 python3 -c '
 import hashlib, random, socket, sys
 rng = random.Random(7)
 h = hashlib.sha256()
@@ -476,10 +501,10 @@ for _ in range(64):
     h.update(b)
     s.sendall(b)
 s.close()
-print(h.hexdigest())' "${overlay[b]}")
+print(h.hexdigest())' "${overlay[$to]}")
     wait "$server_pid"
     server_pid=
-    got=$(cat "$(rundir vm-b)/got")
+    got=$(cat "$(rundir "vm-$to")/got")
     echo "sent $sent"
     echo "got  $got"
     [ "$sent" = "$got" ] || { echo "transfer: bytes differ" >&2; exit 1; }
@@ -645,7 +670,13 @@ wait_state() {
         if [ $(((now - start) / 100000000)) -gt "$(echo "$limit" |
                                                   tr -d .)" ]; then
             echo "keepalive: host $h's tun0 not $want after $limit s" >&2
-            on "$h" ovs-appctl gre/show tun0 >&2 || true
+            local x
+            for x in a b; do
+                echo "== host $x" >&2
+                on "$x" ovs-appctl gre/show >&2 || true
+                on "$x" ovs-appctl dpctl/dump-flows >&2 || true
+                tail -20 "$(rundir "$x")/ovs-vswitchd.log" >&2 || true
+            done
             return 1
         fi
         sleep 0.1
@@ -676,6 +707,8 @@ ping_by() {
 keepalive() {
     local type=${1:?keepalive needs a tunnel type} h remote t t0 dir
     local limit=3.5
+    local buckets=bucket=watch_port:tun0,output:tun0
+    buckets=$buckets,bucket=watch_port:tun1,output:tun1
     shift
     setup "$ours" false off "$type" key=1 keepalive=1 keepalive_retries=2 \
           "$@"
@@ -689,7 +722,7 @@ keepalive() {
             -- add-port br-int tun1 -- set interface tun1 type="$type" \
                options:remote_ip="$remote" options:key=2 ofport_request=3
         on "$h" ovs-ofctl -O OpenFlow13 add-group br-int \
-            "group_id=1,type=ff,bucket=watch_port:tun0,output:tun0,bucket=watch_port:tun1,output:tun1"
+            "group_id=1,type=ff,$buckets"
         on "$h" ovs-ofctl -O OpenFlow13 replace-flows br-int - <<FLOWS
 in_port=vm-$h,actions=group:1
 in_port=tun0,actions=output:vm-$h
@@ -744,6 +777,221 @@ FLOWS
     echo "keepalive: $type${1:+ $*} goes down and up in time, and fails over"
 }
 
+# Prints the value of option $1 among the OPTION=VALUE arguments after $2,
+# or $2 if it is not there: opt NAME DEFAULT "$@".
+opt() {
+    local name=$1 default=$2 kv
+    shift 2
+    for kv in "$@"; do
+        if [ "${kv%%=*}" = "$name" ]; then
+            echo "${kv#*=}"
+            return
+        fi
+    done
+    echo "$default"
+}
+
+# Writes tshark's booleans as 0 and 1 (tshark 4.0 prints them so, 4.4 as
+# False and True).
+bools() {
+    sed -e 's/False/0/g' -e 's/True/1/g'
+}
+
+# Checks with tshark the GRE packets of the capture $1, of a TYPE $2
+# tunnel with options $3...: every header as configured, every IPv4 and
+# GRE checksum right, no malformed packet and no error-level expert item
+# outside TCP's own analysis.  Prints what it found.
+decode_check() {
+    local cap=$1 type=$2 n bad want key csum seq
+    shift 2
+    key=$(opt key 0 "$@")
+    csum=$(opt csum false "$@")
+    seq=$(opt seq false "$@")
+    n=$(tshark -r "$cap" -Y gre 2>/dev/null | wc -l)
+    [ "$n" -gt 0 ] || { echo "decode: no GRE packet captured" >&2; return 1; }
+    case $type in
+    gre|ip6gre)
+        want="$([ "$csum" = true ] && echo 1 || echo 0)"
+        want="$want $([ "$seq" = true ] && echo 1 || echo 0)"
+        want="$want $(printf '0x%08x' "$key")"
+        bad=$(tshark -r "$cap" -Y gre -T fields -e gre.flags.checksum \
+                  -e gre.flags.sequence_number -e gre.key 2>/dev/null |
+              bools | awk -v w="$want" '$1 " " $2 " " $3 != w' | wc -l)
+        ;;
+    *)
+        local ver idx dir hwid
+        ver=$(opt erspan_ver 1 "$@")
+        idx=$(opt erspan_idx 0 "$@")
+        dir=$(opt erspan_dir 0 "$@")
+        hwid=$(opt erspan_hwid 0 "$@")
+        if [ "$ver" = 1 ]; then
+            want="1 $key $((idx))"
+            bad=$(tshark -r "$cap" -Y gre -T fields -e erspan.version \
+                      -e erspan.spanid -e erspan.index 2>/dev/null | bools |
+                  awk -v w="$want" '$1 " " $2 " " $3 != w' | wc -l)
+        else
+            want="2 $key $dir $((hwid))"
+            bad=$(tshark -r "$cap" -Y gre -T fields -e erspan.version \
+                      -e erspan.spanid -e erspan.direction -e erspan.hw \
+                      2>/dev/null | bools |
+                  awk -v w="$want" '$1 " " $2 " " $3 " " $4 != w' | wc -l)
+        fi
+        ;;
+    esac
+    [ "$bad" = 0 ] || {
+        echo "decode: $bad of $n GRE packets not as configured ($want)" >&2
+        return 1
+    }
+    bad=$(tshark -r "$cap" -o ip.check_checksum:TRUE \
+              -Y 'ip.checksum.status == 0' 2>/dev/null | wc -l)
+    [ "$bad" = 0 ] || {
+        echo "decode: $bad packets with a wrong IPv4 checksum" >&2
+        return 1
+    }
+    bad=$(tshark -r "$cap" -Y 'gre.checksum.status == 0' 2>/dev/null |
+          wc -l)
+    [ "$bad" = 0 ] || {
+        echo "decode: $bad packets with a wrong GRE checksum" >&2
+        return 1
+    }
+    # Error-level expert items (PI_ERROR, 0x00600000 and up), except
+    # those of TCP's own analysis of retransmissions (its analysis flags,
+    # and the duplicate SACKs that report a segment received twice).  The
+    # transfer's random bytes are data: tshark's heuristic dissectors
+    # would take some segments for an application protocol (Thrift).
+    local errors='_ws.malformed || (_ws.expert.severity >= 0x00600000'
+    errors="$errors && !tcp.analysis.flags && !tcp.options.sack.dsack)"
+    bad=$(tshark -r "$cap" -o ip.check_checksum:TRUE \
+              -d tcp.port==5201,data -Y "$errors" 2>/dev/null | wc -l)
+    [ "$bad" = 0 ] || {
+        echo "decode: $bad packets malformed or with an error:" >&2
+        tshark -r "$cap" -o ip.check_checksum:TRUE -d tcp.port==5201,data \
+            -Y "$errors" -T fields -e frame.number -e _ws.expert.severity \
+            -e _ws.expert.message 2>/dev/null >&2 || true
+        return 1
+    }
+    echo "decode: $n GRE packets as configured ($want), checksums right"
+}
+
+# Starts capturing host a's underlay port into the file $1 with tshark,
+# which stops by itself as the remaining arguments say (-c N, -a
+# duration:N); its pid is in $tshark_pid.  Returns once the capture runs.
+start_capture() {
+    local cap=$1
+    shift
+    rm -f "$cap"
+    on a tshark -q -i ul-a "$@" -w "$cap" >/dev/null 2>&1 &
+    tshark_pid=$!
+    for _ in $(seq 1 100); do
+        [ -s "$cap" ] && return 0
+        sleep 0.1
+    done
+    echo "interop: tshark did not start capturing" >&2
+    return 1
+}
+
+# Checks with tshark, in the capture $1, that every GRE packet from $2
+# (the stock side) has a wrong GRE checksum and every one from $3
+# (ovs-gre) a right one, and prints the counts.
+fault_check() {
+    local cap=$1 stock_ip=$2 ours_ip=$3 n_bad n_stock n_ours n_good
+    n_stock=$(tshark -r "$cap" -Y "gre && ip.src == $stock_ip" \
+                  2>/dev/null | wc -l)
+    n_bad=$(tshark -r "$cap" -Y \
+                "gre.checksum.status == 0 && ip.src == $stock_ip" \
+                2>/dev/null | wc -l)
+    n_ours=$(tshark -r "$cap" -Y "gre && ip.src == $ours_ip" 2>/dev/null |
+             wc -l)
+    n_good=$(tshark -r "$cap" -Y \
+                 "gre.checksum.status == 1 && ip.src == $ours_ip" \
+                 2>/dev/null | wc -l)
+    echo "decode: $n_bad of the stock side's $n_stock GRE packets with a" \
+         "wrong GRE checksum, $n_good of ovs-gre's $n_ours right"
+    if [ "$n_stock" = 0 ] || [ "$n_bad" != "$n_stock" ] ||
+       [ "$n_good" != "$n_ours" ]; then
+        echo "decode: not the known fault of the stock side" >&2
+        return 1
+    fi
+}
+
+# Prints the drop counter $2 of host $1's tun0, or 0.
+drop_count() {
+    local n
+    n=$(on "$1" ovs-appctl gre/show tun0 | grep -o " $2=[0-9]*" |
+            cut -d= -f2 || true)
+    echo "${n:-0}"
+}
+
+# ovs-gre against the stock daemon: see the usage above.
+interop() {
+    local type=${1:?interop needs a tunnel type} order ours_h stock_h a_d
+    local csum_seq='' before after cap
+    shift
+    local stock_d=/usr/lib/openvswitch-switch/ovs-vswitchd
+    stock_d=${OVSGRE_STOCK_VSWITCHD:-$stock_d}
+    [ -x "$stock_d" ] || {
+        echo "interop: no stock daemon $stock_d (apt-get install" \
+             "openvswitch-switch)" >&2
+        exit 1
+    }
+    if [[ " $* " == *" csum=true "* && " $* " == *" seq=true "* ]]; then
+        csum_seq=yes
+    fi
+    for order in ours-stock stock-ours; do
+        if [ "$order" = ours-stock ]; then
+            ours_h=a stock_h=b vswitchd_b=$stock_d a_d=$ours
+        else
+            ours_h=b stock_h=a vswitchd_b=$ours a_d=$stock_d
+        fi
+        if setup "$a_d" false off "$type" "$@"; then
+            if [[ -n $csum_seq && $ovs_version == 3.1.* ]]; then
+                echo "interop: pings crossed despite Open vSwitch 3.1's" \
+                     "bad checksums with csum and seq" >&2
+                exit 1
+            fi
+        elif [ -n "$csum_seq" ]; then
+            # The stock side's known fault: a GRE checksum that leaves out
+            # the sequence number (Open vSwitch 3.1).  ovs-gre must drop
+            # its packets as gre_csum, and tshark must find their
+            # checksums wrong and ovs-gre's right.
+            before=$(drop_count "$ours_h" gre_csum)
+            cap=$(rundir a)/underlay.pcap
+            start_capture "$cap" -a duration:5
+            on "vm-$stock_h" ping -c 3 -i 0.2 -W 1 \
+                "${overlay[$ours_h]}" >/dev/null 2>&1 || true
+            on "vm-$ours_h" ping -c 3 -i 0.2 -W 1 \
+                "${overlay[$stock_h]}" >/dev/null 2>&1 || true
+            wait "$tshark_pid" || true
+            after=$(drop_count "$ours_h" gre_csum)
+            fault_check "$cap" "${underlay4[$stock_h]}" \
+                "${underlay4[$ours_h]}"
+            [ "$after" -gt "$before" ] || {
+                echo "interop: ovs-gre did not count the stock side's" \
+                     "packets as gre_csum" >&2
+                on "$ours_h" ovs-appctl gre/show tun0 >&2
+                exit 1
+            }
+            echo "interop: $type $* ($order): the stock side's packets" \
+                 "dropped as gre_csum ($after)"
+            continue
+        else
+            exit 1
+        fi
+        cap=$(rundir a)/underlay.pcap
+        start_capture "$cap" -c 2000 -a duration:120
+        on vm-a ping -c 3 -i 0.2 -W 1 "${overlay[b]}" >/dev/null
+        on vm-b ping -c 3 -i 0.2 -W 1 "${overlay[a]}" >/dev/null
+        transfer a b
+        transfer b a
+        wait "$tshark_pid" || true
+        decode_check "$cap" "$type" "$@"
+        on "$ours_h" ovs-appctl gre/show tun0
+        echo "interop: $type${1:+ $*} ($order): pings both ways, 64 MB" \
+             "each way intact"
+    done
+    vswitchd_b=
+}
+
 if [ "$(id -u)" != 0 ]; then
     echo "ovsgre-tso.sh: run as root (namespaces, veth, tap)" >&2
     exit 1
@@ -769,5 +1017,6 @@ stream) buf_raise; stream "$@" ;;
 pmtu) buf_raise; pmtu "$@" ;;
 pmtu-path) buf_raise; pmtu_path "$@" ;;
 keepalive) buf_raise; keepalive "$@" ;;
+interop) buf_raise; interop "$@" ;;
 *) echo "ovsgre-tso.sh: unknown mode $mode" >&2; exit 2 ;;
 esac
