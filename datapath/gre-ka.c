@@ -34,13 +34,6 @@
 #include "timeval.h"
 #include "util.h"
 
-/* Cisco MetaData (EtherType 0x8909), which Cisco routers with inline
- * TrustSec tagging put before the inner packet of their keepalives: the
- * next EtherType, a version (1), the length of the options in 32-bit
- * words, and the options (the SGT). */
-#define ETH_TYPE_CMD 0x8909
-#define CMD_VERSION 1
-
 /* Stores the outer endpoints of a packet whose tunnel metadata is 'tnl'
  * (an IPv4 one if it has an IPv4 destination) in 'src' and 'dst', IPv4
  * mapped. */
@@ -168,10 +161,10 @@ gre_ka_rx_reflect(struct gre_port *port, struct dp_packet *packet,
     }
     p = (const uint8_t *) dp_packet_data(packet) + inner;
     len = dp_packet_size(packet) - inner;
-    if (proto == htons(ETH_TYPE_CMD)) {
+    if (proto == htons(GRE_ETH_TYPE_CMD)) {
         size_t hlen;
 
-        if (len < 4 || p[2] != CMD_VERSION) {
+        if (len < 4 || p[2] != GRE_CMD_VERSION) {
             return false;
         }
         hlen = 4 + 4 * p[3];

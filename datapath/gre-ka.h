@@ -38,6 +38,13 @@
 #include "openvswitch/types.h"
 #include "packets.h"
 
+/* Cisco MetaData (EtherType 0x8909), which Cisco routers with inline
+ * TrustSec tagging put before the inner packet of their keepalives: the
+ * next EtherType, a version (1), the length of the options in 32-bit
+ * words, and the options (the SGT). */
+#define GRE_ETH_TYPE_CMD 0x8909
+#define GRE_CMD_VERSION 1
+
 struct flow_tnl;
 struct gre_port;
 struct gre_rx_info;
@@ -61,7 +68,8 @@ gre_ka_maybe_keepalive(const struct dp_packet *packet)
     } else if (packet->packet_type == htonl(PT_IPV6)) {
         return size >= IPV6_HEADER_LEN && p[6] == IPPROTO_GRE;
     }
-    return packet->packet_type == PACKET_TYPE_BE(OFPHTN_ETHERTYPE, 0x8909);
+    return packet->packet_type == PACKET_TYPE_BE(OFPHTN_ETHERTYPE,
+                                                 GRE_ETH_TYPE_CMD);
 }
 
 struct dp_packet *gre_ka_next_reflection(void);
